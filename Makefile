@@ -1,0 +1,28 @@
+# The two commands of the README: `make run` and `make test`. Both set up what is missing first.
+CARGO ?= cargo
+SCRIPT ?= examples/hello.daphne
+STAMP := target/.setup-done
+
+.PHONY: all setup build run test clean
+
+all: build
+
+# Installs the Debian packages the build needs (idempotent; see tools/setup.sh).
+setup: $(STAMP)
+$(STAMP): tools/setup.sh
+	tools/setup.sh
+	@mkdir -p target && touch $(STAMP)
+
+# Leaves the CLI at target/release/daphne and the runtime at target/release/libdaphne_rt.a.
+build: setup
+	$(CARGO) build --release --workspace
+
+run: build
+	target/release/daphne $(SCRIPT)
+
+# Unit tests of every crate plus the script tests (JIT and native binary).
+test: build
+	DAPHNE_BIN=$(CURDIR)/target/release/daphne $(CARGO) test --release --workspace
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,161 @@
+//! The compile pipeline as a library: DaphneDSL source → typed HIR → `daphne` dialect →
+//! lowered upstream dialects → LLVM dialect → LLVM IR, then either JIT-run in this process or
+//! written as an object file and linked with the runtime into a native executable.
+
+pub mod emit;
+mod native;
+
+pub use native::{build_native, runtime_library};
+
+use daphne_sema::ScriptArgs;
+use melior::{
+    Context, ExecutionEngine,
+    ir::{Module, operation::OperationLike},
+};
+use std::fmt;
+
+/// A stage after which `--explain` prints the module (DAPHNE's stage names where they exist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The daphne dialect as emitted by the frontend.
+    Parsing,
+    /// After lowering daphne ops to runtime kernel calls and scalar arithmetic.
+    Kernels,
+    /// The LLVM dialect, right before translation to LLVM IR.
+    Llvm,
+}
+
+impl Stage {
+    /// All stages, in pipeline order.
+    pub const ALL: [Stage; 3] = [Stage::Parsing, Stage::Kernels, Stage::Llvm];
+
+    /// The stage's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Parsing => "parsing",
+            Stage::Kernels => "kernels",
+            Stage::Llvm => "llvm",
+        }
+    }
+
+    /// Parses a stage name.
+    pub fn from_name(name: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// What the compiler does besides compiling.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Script arguments (`name=value`).
+    pub args: ScriptArgs,
+    /// Stages after which the module is printed to stderr.
+    pub explain: Vec<Stage>,
+    /// Stop after this stage and return the module as it is then (for `emit-mlir`).
+    pub stop_after: Option<Stage>,
+}
+
+/// A compilation or execution failure, with DAPHNE's exit code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// Syntax or semantic errors (exit code 1); the text is the rendered diagnostics.
+    Parse(String),
+    /// Verification, lowering or code generation failed (exit code 2).
+    Compile(String),
+    /// Running failed outside the program itself, e.g. the JIT could not start (exit code 3).
+    Run(String),
+}
+
+impl Error {
+    /// DAPHNE's exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Parse(_) => 1,
+            Error::Compile(_) => 2,
+            Error::Run(_) => 3,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Parse(m) => write!(f, "{m}"),
+            Error::Compile(m) => write!(f, "compile error: {m}"),
+            Error::Run(m) => write!(f, "execution error: {m}"),
+        }
+    }
+}
+
+/// The textual MLIR of `module`.
+pub fn module_text(module: &Module) -> String {
+    module.as_operation().to_string()
+}
+
+/// A fresh MLIR context with everything the pipeline needs.
+pub fn context() -> Result<Context, Error> {
+    daphne_dialect::new_context().map_err(Error::Compile)
+}
+
+fn explain(opts: &Options, stage: Stage, module: &Module) {
+    if opts.explain.contains(&stage) {
+        eprintln!("IR after {}:", stage.name());
+        eprintln!("{}", module.as_operation());
+    }
+}
+
+fn verify(module: &Module, what: &str) -> Result<(), Error> {
+    if module.as_operation().verify() {
+        Ok(())
+    } else {
+        let diags = daphne_dialect::take_diagnostics().join("\n");
+        Err(Error::Compile(format!("the {what} module does not verify:\n{diags}")))
+    }
+}
+
+/// Compiles `source` (from file `file`) down to the LLVM dialect, or to `opts.stop_after`.
+pub fn compile<'c>(context: &'c Context, source: &str, file: &str, opts: &Options) -> Result<Module<'c>, Error> {
+    let _span = tracing::info_span!("compile", file).entered();
+    let render = |diags: &[daphne_syntax::Diagnostic]| daphne_syntax::diag::render(file, source, diags);
+    let script = daphne_syntax::parse(source).map_err(|d| Error::Parse(render(&d)))?;
+    let program = daphne_sema::analyze(&script, &opts.args).map_err(|d| Error::Parse(render(&d)))?;
+
+    let module = emit::emit(context, &program, file, source);
+    verify(&module, "daphne")?;
+    explain(opts, Stage::Parsing, &module);
+    if opts.stop_after == Some(Stage::Parsing) {
+        return Ok(module);
+    }
+
+    let mut lowered = daphne_passes::lower::lower(context, &module)
+        .map_err(|e| Error::Compile(format!("{}: {}", e.location, e.message)))?;
+    verify(&lowered, "lowered")?;
+    explain(opts, Stage::Kernels, &lowered);
+    if opts.stop_after == Some(Stage::Kernels) {
+        return Ok(lowered);
+    }
+
+    daphne_passes::to_llvm_dialect(context, &mut lowered).map_err(|e| {
+        Error::Compile(format!("{e}\n{}", daphne_dialect::take_diagnostics().join("\n")))
+    })?;
+    explain(opts, Stage::Llvm, &lowered);
+    Ok(lowered)
+}
+
+/// JIT-compiles a module in the LLVM dialect (LLVM O3) and runs its `main`.
+/// Returns the program's exit code (runtime errors exit the process themselves with code 3).
+pub fn run_jit(module: &Module) -> Result<i32, Error> {
+    let _span = tracing::info_span!("jit").entered();
+    let engine = ExecutionEngine::new(module, 3, &[], false, false);
+    for (name, ptr) in daphne_rt::kernel_symbols() {
+        // SAFETY: each pointer is the address of the runtime function of that name.
+        unsafe { engine.register_symbol(name, ptr) };
+    }
+    let main = engine.lookup("main");
+    if main.is_null() {
+        return Err(Error::Run(format!("the JIT did not produce `main`\n{}", daphne_dialect::take_diagnostics().join("\n"))));
+    }
+    // SAFETY: `main` is the `() -> i32` C entry point built by the lowering.
+    let main: extern "C" fn() -> i32 = unsafe { std::mem::transmute(main) };
+    Ok(main())
+}

@@ -1,0 +1,287 @@
+//! The typed high-level IR produced by semantic analysis.
+//!
+//! Every expression has a [`Type`]; names are resolved; builtins are mapped to daphne dialect
+//! operations ([`Op`]). Control-flow statements list the variables whose values flow out of
+//! them (`merged` / `carried`), so the MLIR emitter can build `scf` results and loop-carried
+//! values without analysing the code again.
+
+use crate::types::Type;
+use daphne_syntax::ast::Span;
+
+/// A whole analysed program.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    /// The statements of the main function.
+    pub main: Vec<Stmt>,
+}
+
+/// A variable flowing out of a control-flow statement, with its type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowVar {
+    /// The variable's name.
+    pub name: String,
+    /// Its type (the same on every path).
+    pub ty: Type,
+}
+
+/// A statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stmt {
+    /// `name = value`
+    Assign {
+        /// The variable.
+        name: String,
+        /// The new value.
+        value: Expr,
+    },
+    /// An expression evaluated for its effect (`print(x);`).
+    Expr(Expr),
+    /// `if (cond) then_body else else_body`
+    If {
+        /// A bool scalar.
+        cond: Expr,
+        /// Then branch.
+        then_body: Vec<Stmt>,
+        /// Else branch (possibly empty).
+        else_body: Vec<Stmt>,
+        /// Variables visible after the `if` whose value may have changed.
+        merged: Vec<FlowVar>,
+    },
+    /// `while (cond) body` (`do_while`: the body runs before the first check).
+    While {
+        /// A bool scalar, evaluated before (or, for do-while, after) each iteration.
+        cond: Expr,
+        /// The body.
+        body: Vec<Stmt>,
+        /// True for `do body while (cond)`.
+        do_while: bool,
+        /// Variables assigned in the body that live on after the loop.
+        carried: Vec<FlowVar>,
+    },
+    /// `for (var in from:to:step) body`, inclusive bounds, all si64.
+    For {
+        /// The loop variable (si64, read-only in the body).
+        var: String,
+        /// First value.
+        from: Expr,
+        /// Last value (inclusive).
+        to: Expr,
+        /// Step; `None` means +1 when `to >= from`, else -1.
+        step: Option<Expr>,
+        /// The body.
+        body: Vec<Stmt>,
+        /// Variables assigned in the body that live on after the loop.
+        carried: Vec<FlowVar>,
+    },
+}
+
+/// A typed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it computes.
+    pub kind: ExprKind,
+    /// Its type; `None` only for operations without a result (`print`, `stop`).
+    pub ty: Option<Type>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A compile-time constant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constant {
+    /// An integer, stored as its two's-complement bits (the expression's type says how to read it).
+    Int(u64),
+    /// A floating-point number.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A string.
+    Str(String),
+}
+
+/// Expression forms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// A constant of the expression's type.
+    Const(Constant),
+    /// A variable read.
+    Var(String),
+    /// A daphne operation applied to operands.
+    Op {
+        /// The operation.
+        op: Op,
+        /// Its operands, in the dialect's operand order.
+        args: Vec<Expr>,
+    },
+    /// A matrix literal with constant dimensions; elements already have the matrix's value type.
+    MatrixLit {
+        /// Row-major elements.
+        elems: Vec<Expr>,
+        /// Number of rows.
+        rows: u64,
+        /// Number of columns.
+        cols: u64,
+    },
+}
+
+macro_rules! ops {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// The daphne dialect operations the frontend emits (besides constants and matrix literals).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Op {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Op {
+            /// The operation's name in the daphne dialect (without the `daphne.` prefix).
+            pub fn mlir_name(self) -> &'static str {
+                match self { $(Op::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+ops! {
+    /// `+`
+    EwAdd = "ew_add",
+    /// `-`
+    EwSub = "ew_sub",
+    /// `*`
+    EwMul = "ew_mul",
+    /// `/`
+    EwDiv = "ew_div",
+    /// `^`, `pow`
+    EwPow = "ew_pow",
+    /// `%`, `mod`
+    EwMod = "ew_mod",
+    /// `log(x, base)`
+    EwLog = "ew_log",
+    /// `min(a, b)`
+    EwMin = "ew_min",
+    /// `max(a, b)`
+    EwMax = "ew_max",
+    /// `&&`
+    EwAnd = "ew_and",
+    /// `||`
+    EwOr = "ew_or",
+    /// `==`
+    EwEq = "ew_eq",
+    /// `!=`
+    EwNeq = "ew_neq",
+    /// `<`
+    EwLt = "ew_lt",
+    /// `<=`
+    EwLe = "ew_le",
+    /// `>`
+    EwGt = "ew_gt",
+    /// `>=`
+    EwGe = "ew_ge",
+    /// String `+`
+    EwConcat = "ew_concat",
+    /// Unary `-`
+    EwMinus = "ew_minus",
+    /// `abs`
+    EwAbs = "ew_abs",
+    /// `sign`
+    EwSign = "ew_sign",
+    /// `sqrt`
+    EwSqrt = "ew_sqrt",
+    /// `exp`
+    EwExp = "ew_exp",
+    /// `ln`
+    EwLn = "ew_ln",
+    /// `round`
+    EwRound = "ew_round",
+    /// `floor`
+    EwFloor = "ew_floor",
+    /// `ceil`
+    EwCeil = "ew_ceil",
+    /// `sin`
+    EwSin = "ew_sin",
+    /// `cos`
+    EwCos = "ew_cos",
+    /// `tan`
+    EwTan = "ew_tan",
+    /// `asin`
+    EwAsin = "ew_asin",
+    /// `acos`
+    EwAcos = "ew_acos",
+    /// `atan`
+    EwAtan = "ew_atan",
+    /// `sinh`
+    EwSinh = "ew_sinh",
+    /// `cosh`
+    EwCosh = "ew_cosh",
+    /// `tanh`
+    EwTanh = "ew_tanh",
+    /// `isNan`
+    EwIsnan = "ew_isnan",
+    /// `sum(X)`
+    SumAll = "sum_all",
+    /// `aggMin(X)`
+    MinAll = "min_all",
+    /// `aggMax(X)`
+    MaxAll = "max_all",
+    /// `mean(X)`
+    MeanAll = "mean_all",
+    /// `var(X)`
+    VarAll = "var_all",
+    /// `stddev(X)`
+    StddevAll = "stddev_all",
+    /// `sum(X, 0)`: one value per row
+    SumRow = "sum_row",
+    /// `aggMin(X, 0)`
+    MinRow = "min_row",
+    /// `aggMax(X, 0)`
+    MaxRow = "max_row",
+    /// `mean(X, 0)`
+    MeanRow = "mean_row",
+    /// `var(X, 0)`
+    VarRow = "var_row",
+    /// `stddev(X, 0)`
+    StddevRow = "stddev_row",
+    /// `idxMin(X, 0)`
+    IdxminRow = "idxmin_row",
+    /// `idxMax(X, 0)`
+    IdxmaxRow = "idxmax_row",
+    /// `sum(X, 1)`: one value per column
+    SumCol = "sum_col",
+    /// `aggMin(X, 1)`
+    MinCol = "min_col",
+    /// `aggMax(X, 1)`
+    MaxCol = "max_col",
+    /// `mean(X, 1)`
+    MeanCol = "mean_col",
+    /// `var(X, 1)`
+    VarCol = "var_col",
+    /// `stddev(X, 1)`
+    StddevCol = "stddev_col",
+    /// `idxMin(X, 1)`
+    IdxminCol = "idxmin_col",
+    /// `idxMax(X, 1)`
+    IdxmaxCol = "idxmax_col",
+    /// `fill(value, rows, cols)`
+    Fill = "fill",
+    /// `seq(from, to, inc)`
+    Seq = "seq",
+    /// `rand(rows, cols, min, max, sparsity, seed)`
+    RandMatrix = "rand_matrix",
+    /// `nrow(X)`
+    NumRows = "num_rows",
+    /// `ncol(X)`
+    NumCols = "num_cols",
+    /// `ncell(X)`
+    NumCells = "num_cells",
+    /// `reshape(X, rows, cols)`
+    Reshape = "reshape",
+    /// `t(X)`
+    Transpose = "transpose",
+    /// `as.*(x)` and implicit conversions
+    Cast = "cast",
+    /// `print(x, newline, toStderr)`
+    Print = "print",
+    /// `stop(message)`
+    Stop = "stop",
+    /// `now()`
+    Now = "now",
+}

@@ -1,0 +1,131 @@
+//! DaphneDSL's value types and data types, and the promotion rules between them.
+
+use std::fmt;
+
+/// A value (element) type. Ordered from least to most general, as DAPHNE's promotion order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ValueType {
+    /// `bool` (MLIR `i1`).
+    Bool,
+    /// `si8`
+    Si8,
+    /// `ui8`
+    Ui8,
+    /// `si32`
+    Si32,
+    /// `ui32`
+    Ui32,
+    /// `size` (MLIR `index`), the type of `nrow`, `ncol`, `z` literals.
+    Index,
+    /// `si64`
+    Si64,
+    /// `ui64`
+    Ui64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `str`
+    Str,
+}
+
+impl ValueType {
+    /// The most general of two value types (DAPHNE's promotion order).
+    pub fn promote(self, other: ValueType) -> ValueType {
+        self.max(other)
+    }
+
+    /// True for f32 and f64.
+    pub fn is_float(self) -> bool {
+        matches!(self, ValueType::F32 | ValueType::F64)
+    }
+
+    /// True for every integer type, including bool and index.
+    pub fn is_integer(self) -> bool {
+        !self.is_float() && self != ValueType::Str
+    }
+
+    /// True for the signed integer types (si8, si32, si64) and bool.
+    pub fn is_signed_int(self) -> bool {
+        matches!(self, ValueType::Si8 | ValueType::Si32 | ValueType::Si64 | ValueType::Bool)
+    }
+
+    /// The DSL spelling (`f64`, `si64`, ...).
+    pub fn dsl_name(self) -> &'static str {
+        match self {
+            ValueType::Bool => "bool",
+            ValueType::Si8 => "si8",
+            ValueType::Ui8 => "ui8",
+            ValueType::Si32 => "si32",
+            ValueType::Ui32 => "ui32",
+            ValueType::Index => "size",
+            ValueType::Si64 => "si64",
+            ValueType::Ui64 => "ui64",
+            ValueType::F32 => "f32",
+            ValueType::F64 => "f64",
+            ValueType::Str => "str",
+        }
+    }
+
+    /// For results that DAPHNE computes in floating point (`mean`, `sqrt`, ...): floats stay,
+    /// everything else becomes f64.
+    pub fn to_float(self) -> ValueType {
+        if self.is_float() { self } else { ValueType::F64 }
+    }
+}
+
+/// The data type of a DaphneDSL value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// A single value.
+    Scalar(ValueType),
+    /// A matrix with the given value type (shape is not part of the type).
+    Matrix(ValueType),
+}
+
+impl Type {
+    /// The value type of a scalar or the element type of a matrix.
+    pub fn value_type(self) -> ValueType {
+        match self {
+            Type::Scalar(vt) | Type::Matrix(vt) => vt,
+        }
+    }
+
+    /// True for matrices.
+    pub fn is_matrix(self) -> bool {
+        matches!(self, Type::Matrix(_))
+    }
+
+    /// The same data type with another value type.
+    pub fn with_value_type(self, vt: ValueType) -> Type {
+        match self {
+            Type::Scalar(_) => Type::Scalar(vt),
+            Type::Matrix(_) => Type::Matrix(vt),
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Scalar(vt) => write!(f, "{}", vt.dsl_name()),
+            Type::Matrix(vt) => write!(f, "matrix<{}>", vt.dsl_name()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn promotion_follows_daphne_order() {
+        use ValueType::*;
+        assert_eq!(Bool.promote(Si8), Si8);
+        assert_eq!(Si64.promote(F64), F64);
+        assert_eq!(Index.promote(Si64), Si64);
+        assert_eq!(Ui64.promote(F32), F32);
+        assert_eq!(F64.promote(Str), Str);
+        assert_eq!(Si32.promote(Ui32), Ui32);
+    }
+}

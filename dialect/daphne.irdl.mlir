@@ -1,0 +1,183 @@
+// The `daphne` dialect: DaphneDSL's data types and operations, defined in IRDL.
+// Loaded at start-up (daphne-dialect's `load`); MLIR verifies every module against it.
+//
+// Types:
+//   !daphne.matrix<vt>  a matrix with value type vt (f64 f32 si64 si32 si8 ui64 ui32 ui8 i1 !daphne.string)
+//   !daphne.string      a string scalar
+// Scalars are builtin types: f64 f32 si64 si32 si8 ui64 ui32 ui8 i1 (bool) index (size).
+irdl.dialect @daphne {
+  irdl.type @string {
+    irdl.parameters()
+  }
+  irdl.type @matrix {
+    %vt = irdl.any
+    irdl.parameters(element_type: %vt)
+  }
+
+  // ---- constants and generation ----
+  irdl.operation @constant {
+    %v = irdl.any
+    %t = irdl.any
+    irdl.attributes { "value" = %v }
+    irdl.results(res: %t)
+  }
+  irdl.operation @matrix_constant {
+    %e = irdl.any
+    %r = irdl.any
+    %c = irdl.any
+    %m = irdl.base @daphne::@matrix
+    irdl.operands(elements: variadic %e)
+    irdl.attributes { "num_rows" = %r, "num_cols" = %c }
+    irdl.results(res: %m)
+  }
+  irdl.operation @fill {
+    %v = irdl.any
+    %idx = irdl.is index
+    %m = irdl.base @daphne::@matrix
+    irdl.operands(arg: %v, num_rows: %idx, num_cols: %idx)
+    irdl.results(res: %m)
+  }
+  irdl.operation @seq {
+    %a = irdl.any
+    %b = irdl.any
+    %c = irdl.any
+    %m = irdl.base @daphne::@matrix
+    irdl.operands(from: %a, to: %b, inc: %c)
+    irdl.results(res: %m)
+  }
+  irdl.operation @rand_matrix {
+    %idx = irdl.is index
+    %v = irdl.any
+    %f = irdl.is f64
+    %s = irdl.is si64
+    %m = irdl.base @daphne::@matrix
+    irdl.operands(num_rows: %idx, num_cols: %idx, min: %v, max: %v, sparsity: %f, seed: %s)
+    irdl.results(res: %m)
+  }
+
+  // ---- metadata ----
+  irdl.operation @num_rows {
+    %m = irdl.base @daphne::@matrix
+    %idx = irdl.is index
+    irdl.operands(arg: %m)
+    irdl.results(res: %idx)
+  }
+  irdl.operation @num_cols {
+    %m = irdl.base @daphne::@matrix
+    %idx = irdl.is index
+    irdl.operands(arg: %m)
+    irdl.results(res: %idx)
+  }
+  irdl.operation @num_cells {
+    %m = irdl.base @daphne::@matrix
+    %idx = irdl.is index
+    irdl.operands(arg: %m)
+    irdl.results(res: %idx)
+  }
+
+  // ---- reorganization ----
+  irdl.operation @reshape {
+    %m = irdl.base @daphne::@matrix
+    %idx = irdl.is index
+    %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m, num_rows: %idx, num_cols: %idx)
+    irdl.results(res: %r)
+  }
+  irdl.operation @transpose {
+    %m = irdl.base @daphne::@matrix
+    %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m)
+    irdl.results(res: %r)
+  }
+
+  // ---- element-wise (scalar or matrix operands; types decided by the frontend) ----
+  irdl.operation @ew_add { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_sub { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_mul { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_div { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_pow { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_mod { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_log { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_min { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_max { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_and { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_or  { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_eq  { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_neq { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_lt  { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_le  { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_gt  { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_ge  { %a = irdl.any  %b = irdl.any  %r = irdl.any  irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r) }
+  irdl.operation @ew_concat {
+    %a = irdl.any  %b = irdl.any  %r = irdl.any
+    irdl.operands(lhs: %a, rhs: %b)
+    irdl.results(res: %r)
+  }
+
+  irdl.operation @ew_minus { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_abs   { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_sign  { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_sqrt  { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_exp   { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_ln    { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_round { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_floor { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_ceil  { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_sin   { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_cos   { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_tan   { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_asin  { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_acos  { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_atan  { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_sinh  { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_cosh  { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_tanh  { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+  irdl.operation @ew_isnan { %a = irdl.any  %r = irdl.any  irdl.operands(arg: %a)  irdl.results(res: %r) }
+
+  // ---- aggregation: full (scalar result), per row (n x 1), per column (1 x m) ----
+  irdl.operation @sum_all    { %m = irdl.base @daphne::@matrix  %r = irdl.any  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @min_all    { %m = irdl.base @daphne::@matrix  %r = irdl.any  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @max_all    { %m = irdl.base @daphne::@matrix  %r = irdl.any  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @mean_all   { %m = irdl.base @daphne::@matrix  %r = irdl.any  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @var_all    { %m = irdl.base @daphne::@matrix  %r = irdl.any  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @stddev_all { %m = irdl.base @daphne::@matrix  %r = irdl.any  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @sum_row    { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @min_row    { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @max_row    { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @mean_row   { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @var_row    { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @stddev_row { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @idxmin_row { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @idxmax_row { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @sum_col    { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @min_col    { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @max_col    { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @mean_col   { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @var_col    { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @stddev_col { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @idxmin_col { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+  irdl.operation @idxmax_col { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
+
+  // ---- conversion ----
+  irdl.operation @cast {
+    %a = irdl.any
+    %r = irdl.any
+    irdl.operands(arg: %a)
+    irdl.results(res: %r)
+  }
+
+  // ---- I/O and control ----
+  irdl.operation @print {
+    %a = irdl.any
+    %b = irdl.is i1
+    irdl.operands(arg: %a, newline: %b, err: %b)
+  }
+  irdl.operation @stop {
+    %s = irdl.base @daphne::@string
+    irdl.operands(message: %s)
+  }
+  irdl.operation @now {
+    %r = irdl.is si64
+    irdl.results(res: %r)
+  }
+}

@@ -1,0 +1,1 @@
+//! DAPHNE runtime (placeholder until written).

@@ -1,0 +1,346 @@
+//! [`Numeric`]: C++ arithmetic on the nine numeric value types (`bool` included).
+//!
+//! DAPHNE computes an elementwise operation in the result value type with the C++ operators:
+//! integer arithmetic wraps (two's complement in practice), integer `/` truncates, `%` keeps the
+//! dividend's sign, `pow`, `log` and the math functions of integers go through `double` and are
+//! cast back, and `f32` uses the single-precision libm functions. Integer division or modulo by
+//! zero is undefined in C++; here it is a run-time error. `bool` arithmetic is C++'s: the
+//! operands promote to `int` and the result is `!= 0`.
+
+use crate::element::Element;
+use crate::error::{RtResult, RuntimeError};
+
+/// Arithmetic with C++ semantics for one numeric value type.
+pub trait Numeric: Element + Copy {
+    /// Zero.
+    const ZERO: Self;
+    /// One.
+    const ONE: Self;
+    /// The identity of `min`: `+inf` for floats, the largest value for integers.
+    const MIN_IDENTITY: Self;
+    /// The identity of `max`: `-inf` for floats, the lowest value for integers.
+    const MAX_IDENTITY: Self;
+    /// Whether this is `f32` or `f64`.
+    const IS_FLOAT: bool;
+
+    /// `self + rhs`.
+    fn add(self, rhs: Self) -> Self;
+    /// `self - rhs`.
+    fn sub(self, rhs: Self) -> Self;
+    /// `self * rhs`.
+    fn mul(self, rhs: Self) -> Self;
+    /// `self / rhs`; integer division truncates, and dividing an integer by zero is an error.
+    fn div(self, rhs: Self) -> RtResult<Self>;
+    /// `fmod(self, rhs)`: the remainder with the dividend's sign; integer modulo zero is an error.
+    fn rem(self, rhs: Self) -> RtResult<Self>;
+    /// `pow(self, rhs)`.
+    fn pow(self, rhs: Self) -> Self;
+    /// `log(self) / log(base)`.
+    fn log(self, base: Self) -> Self;
+    /// `-self` (wrapping for integers).
+    fn neg(self) -> Self;
+    /// `|self|` (wrapping for the lowest signed integer).
+    fn abs(self) -> Self;
+    /// -1, 0 or 1 (NaN for NaN; both zeros give +0).
+    fn sign(self) -> Self;
+    /// Applies a libm function: `f32_fn` to `f32`, `f64_fn` to everything else (through `double`).
+    fn libm(self, f64_fn: fn(f64) -> f64, f32_fn: fn(f32) -> f32) -> Self;
+    /// Whether the value is NaN.
+    fn is_nan(self) -> bool;
+    /// 1 for `true`, 0 for `false`.
+    fn from_bool(value: bool) -> Self;
+    /// `self != 0` (NaN is true).
+    fn is_true(self) -> bool;
+    /// The value as a `double`.
+    fn to_f64(self) -> f64;
+    /// `static_cast` from `double`.
+    fn from_f64(value: f64) -> Self;
+    /// `static_cast` from `size_t` (e.g. the divisor of a mean).
+    fn from_usize(value: usize) -> Self;
+
+    /// `std::min(self, rhs)`: `rhs` only if `rhs < self`, so a NaN in `self` is kept.
+    fn min_of(self, rhs: Self) -> Self {
+        if rhs < self { rhs } else { self }
+    }
+
+    /// `std::max(self, rhs)`: `rhs` only if `self < rhs`, so a NaN in `self` is kept.
+    fn max_of(self, rhs: Self) -> Self {
+        if self < rhs { rhs } else { self }
+    }
+}
+
+fn division_by_zero() -> RuntimeError {
+    RuntimeError::new("division by zero")
+}
+
+/// Implements [`Numeric`] for a float type; `$pick` chooses which of the two libm functions
+/// passed to [`Numeric::libm`] applies to this type.
+macro_rules! float_numeric {
+    ($t:ty, pick: $pick:expr) => {
+        impl Numeric for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            const MIN_IDENTITY: Self = <$t>::INFINITY;
+            const MAX_IDENTITY: Self = <$t>::NEG_INFINITY;
+            const IS_FLOAT: bool = true;
+
+            fn add(self, rhs: Self) -> Self {
+                self + rhs
+            }
+            fn sub(self, rhs: Self) -> Self {
+                self - rhs
+            }
+            fn mul(self, rhs: Self) -> Self {
+                self * rhs
+            }
+            fn div(self, rhs: Self) -> RtResult<Self> {
+                Ok(self / rhs)
+            }
+            fn rem(self, rhs: Self) -> RtResult<Self> {
+                // Rust's float `%` is C's `fmod`.
+                Ok(self % rhs)
+            }
+            fn pow(self, rhs: Self) -> Self {
+                self.powf(rhs)
+            }
+            fn log(self, base: Self) -> Self {
+                self.ln() / base.ln()
+            }
+            fn neg(self) -> Self {
+                -self
+            }
+            fn abs(self) -> Self {
+                <$t>::abs(self)
+            }
+            fn sign(self) -> Self {
+                if self == 0.0 {
+                    0.0
+                } else if self < 0.0 {
+                    -1.0
+                } else if self > 0.0 {
+                    1.0
+                } else {
+                    <$t>::NAN
+                }
+            }
+            fn libm(self, f64_fn: fn(f64) -> f64, f32_fn: fn(f32) -> f32) -> Self {
+                let pick: fn(fn(f64) -> f64, fn(f32) -> f32) -> fn(Self) -> Self = $pick;
+                pick(f64_fn, f32_fn)(self)
+            }
+            fn is_nan(self) -> bool {
+                <$t>::is_nan(self)
+            }
+            fn from_bool(value: bool) -> Self {
+                <$t>::from(u8::from(value))
+            }
+            fn is_true(self) -> bool {
+                self != 0.0
+            }
+            fn to_f64(self) -> f64 {
+                f64::from(self)
+            }
+            fn from_f64(value: f64) -> Self {
+                value as $t
+            }
+            fn from_usize(value: usize) -> Self {
+                value as $t
+            }
+        }
+    };
+}
+
+float_numeric!(f64, pick: |double, _| double);
+float_numeric!(f32, pick: |_, single| single);
+
+/// Implements [`Numeric`] for an integer type; `$abs` and `$sign` differ between signed and
+/// unsigned types.
+macro_rules! int_numeric {
+    ($t:ty, abs: $abs:expr, sign: $sign:expr) => {
+        impl Numeric for $t {
+            const ZERO: Self = 0;
+            const ONE: Self = 1;
+            const MIN_IDENTITY: Self = <$t>::MAX;
+            const MAX_IDENTITY: Self = <$t>::MIN;
+            const IS_FLOAT: bool = false;
+
+            fn add(self, rhs: Self) -> Self {
+                self.wrapping_add(rhs)
+            }
+            fn sub(self, rhs: Self) -> Self {
+                self.wrapping_sub(rhs)
+            }
+            fn mul(self, rhs: Self) -> Self {
+                self.wrapping_mul(rhs)
+            }
+            fn div(self, rhs: Self) -> RtResult<Self> {
+                if rhs == 0 {
+                    return Err(division_by_zero());
+                }
+                Ok(self.wrapping_div(rhs))
+            }
+            fn rem(self, rhs: Self) -> RtResult<Self> {
+                if rhs == 0 {
+                    return Err(division_by_zero());
+                }
+                Ok(self.wrapping_rem(rhs))
+            }
+            fn pow(self, rhs: Self) -> Self {
+                Self::from_f64(self.to_f64().powf(rhs.to_f64()))
+            }
+            fn log(self, base: Self) -> Self {
+                Self::from_f64(self.to_f64().ln() / base.to_f64().ln())
+            }
+            fn neg(self) -> Self {
+                self.wrapping_neg()
+            }
+            fn abs(self) -> Self {
+                let abs: fn(Self) -> Self = $abs;
+                abs(self)
+            }
+            fn sign(self) -> Self {
+                let sign: fn(Self) -> Self = $sign;
+                sign(self)
+            }
+            fn libm(self, f64_fn: fn(f64) -> f64, _f32_fn: fn(f32) -> f32) -> Self {
+                Self::from_f64(f64_fn(self.to_f64()))
+            }
+            fn is_nan(self) -> bool {
+                false
+            }
+            fn from_bool(value: bool) -> Self {
+                <$t>::from(value)
+            }
+            fn is_true(self) -> bool {
+                self != 0
+            }
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            fn from_f64(value: f64) -> Self {
+                value as $t
+            }
+            fn from_usize(value: usize) -> Self {
+                value as $t
+            }
+        }
+    };
+}
+
+int_numeric!(i64, abs: i64::wrapping_abs, sign: i64::signum);
+int_numeric!(i32, abs: i32::wrapping_abs, sign: i32::signum);
+int_numeric!(i8, abs: i8::wrapping_abs, sign: i8::signum);
+int_numeric!(u64, abs: |v| v, sign: |v| u64::from(v > 0));
+int_numeric!(u32, abs: |v| v, sign: |v| u32::from(v > 0));
+int_numeric!(u8, abs: |v| v, sign: |v| u8::from(v > 0));
+
+/// C++ `bool` arithmetic: operands promote to `int`, results convert back with `!= 0`.
+impl Numeric for bool {
+    const ZERO: Self = false;
+    const ONE: Self = true;
+    const MIN_IDENTITY: Self = true;
+    const MAX_IDENTITY: Self = false;
+    const IS_FLOAT: bool = false;
+
+    fn add(self, rhs: Self) -> Self {
+        self | rhs
+    }
+    fn sub(self, rhs: Self) -> Self {
+        self ^ rhs
+    }
+    fn mul(self, rhs: Self) -> Self {
+        self & rhs
+    }
+    fn div(self, rhs: Self) -> RtResult<Self> {
+        if rhs { Ok(self) } else { Err(division_by_zero()) }
+    }
+    fn rem(self, rhs: Self) -> RtResult<Self> {
+        if rhs { Ok(false) } else { Err(division_by_zero()) }
+    }
+    fn pow(self, rhs: Self) -> Self {
+        Self::from_f64(self.to_f64().powf(rhs.to_f64()))
+    }
+    fn log(self, base: Self) -> Self {
+        Self::from_f64(self.to_f64().ln() / base.to_f64().ln())
+    }
+    fn neg(self) -> Self {
+        self
+    }
+    fn abs(self) -> Self {
+        self
+    }
+    fn sign(self) -> Self {
+        self
+    }
+    fn libm(self, f64_fn: fn(f64) -> f64, _f32_fn: fn(f32) -> f32) -> Self {
+        Self::from_f64(f64_fn(self.to_f64()))
+    }
+    fn is_nan(self) -> bool {
+        false
+    }
+    fn from_bool(value: bool) -> Self {
+        value
+    }
+    fn is_true(self) -> bool {
+        self
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(u8::from(self))
+    }
+    fn from_f64(value: f64) -> Self {
+        value != 0.0
+    }
+    fn from_usize(value: usize) -> Self {
+        value != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_semantics() {
+        assert_eq!(7i64.div(-2), Ok(-3));
+        assert_eq!((-7i64).rem(3), Ok(-1));
+        assert_eq!(7i32.rem(-3), Ok(1));
+        assert!(1u8.div(0).is_err());
+        assert!(1i8.rem(0).is_err());
+        assert_eq!(i64::MIN.div(-1), Ok(i64::MIN));
+        assert_eq!(2i64.pow(10), 1024);
+        assert_eq!(2i64.pow(-1), 0);
+        assert_eq!(100i32.log(10), 2);
+        assert_eq!(127i8.add(1), -128);
+        assert_eq!(0u32.sub(1), u32::MAX);
+        assert_eq!(5u8.neg(), 251);
+        assert_eq!((-5i32).abs(), 5);
+        assert_eq!((-5i32).sign(), -1);
+        assert_eq!(9u64.sign(), 1);
+        assert_eq!(10i64.libm(f64::sqrt, f32::sqrt), 3);
+    }
+
+    #[test]
+    fn float_semantics() {
+        assert_eq!(7.5f64.rem(2.0), Ok(1.5));
+        assert_eq!((-7.5f64).rem(2.0), Ok(-1.5));
+        assert_eq!(1.0f64.div(0.0), Ok(f64::INFINITY));
+        assert_eq!(8.0f64.log(2.0), 3.0);
+        assert_eq!((-0.0f64).sign().to_bits(), 0.0f64.to_bits());
+        assert_eq!((-3.0f32).sign(), -1.0);
+        assert!(f64::NAN.sign().is_nan());
+        assert_eq!(1.0f64.min_of(f64::NAN), 1.0);
+        assert!(f64::NAN.min_of(1.0).is_nan());
+        assert_eq!(1.0f64.max_of(f64::NAN), 1.0);
+        assert_eq!(2.0f32.libm(f64::sqrt, f32::sqrt), 2.0f32.sqrt());
+        assert!(f64::NAN.is_true());
+    }
+
+    #[test]
+    fn bool_semantics() {
+        assert!(true.add(true));
+        assert!(!true.sub(true));
+        assert!(false.pow(false));
+        assert!(!false.pow(true));
+        assert!(true.div(false).is_err());
+        assert_eq!(true.to_f64(), 1.0);
+    }
+}

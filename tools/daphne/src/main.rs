@@ -1,0 +1,157 @@
+//! `daphne`: compile and run DaphneDSL scripts.
+//!
+//! `daphne script.daphne [name=value ...]` (or `daphne run ...`) JIT-compiles and runs a script;
+//! `daphne build script.daphne -o app` writes a native executable; `daphne emit-mlir` prints
+//! the MLIR module after a stage. Exit codes follow DAPHNE: 0 success, 1 parse errors and bad
+//! arguments, 2 compilation errors, 3 execution errors.
+
+use clap::{Args, Parser, Subcommand};
+use daphne_driver::{Error, Options, Stage};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "daphne", version, about = "Compile and run DaphneDSL scripts (JIT or native binary)")]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a script with the JIT and run it (the default).
+    Run(RunArgs),
+    /// Compile a script into a native executable that needs no LLVM to run.
+    Build {
+        #[command(flatten)]
+        script: ScriptArgs,
+        /// Where to write the executable.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Generate code for this machine's CPU instead of portable x86-64-v2.
+        #[arg(long)]
+        native: bool,
+    },
+    /// Print the MLIR module of a script after a stage.
+    EmitMlir {
+        #[command(flatten)]
+        script: ScriptArgs,
+        /// The stage: parsing (daphne dialect), kernels (runtime calls), llvm (LLVM dialect).
+        #[arg(long, default_value = "parsing")]
+        stage: String,
+    },
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    script: ScriptArgs,
+}
+
+#[derive(Args)]
+struct ScriptArgs {
+    /// The DaphneDSL script.
+    #[arg(required = true)]
+    script: Option<PathBuf>,
+    /// Script arguments `name=value`, read in the script as `$name`.
+    #[arg(trailing_var_arg = true)]
+    script_args: Vec<String>,
+    /// Script arguments as a comma-separated list `a=1,b=2`.
+    #[arg(long = "args", value_delimiter = ',', value_name = "NAME=VALUE")]
+    args: Vec<String>,
+    /// Print the IR to stderr after these stages (comma-separated): parsing, kernels, llvm.
+    #[arg(long, value_delimiter = ',', value_name = "STAGES")]
+    explain: Vec<String>,
+}
+
+/// A failure of the command line itself (exit code 1, as DAPHNE's argument errors).
+fn usage_error(message: String) -> Error {
+    Error::Parse(format!("error: {message}"))
+}
+
+impl ScriptArgs {
+    fn options(&self) -> Result<Options, Error> {
+        let mut opts = Options::default();
+        for pair in self.args.iter().chain(&self.script_args) {
+            let Some((name, value)) = pair.split_once('=') else {
+                return Err(usage_error(format!("script argument `{pair}` is not of the form name=value")));
+            };
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(usage_error(format!("`{name}` is not a valid script argument name")));
+            }
+            if opts.args.insert(name.to_string(), value.to_string()).is_some() {
+                return Err(usage_error(format!("script argument `{name}` is given more than once")));
+            }
+        }
+        for stage in &self.explain {
+            let s = Stage::from_name(stage).ok_or_else(|| {
+                let known: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
+                usage_error(format!("unknown --explain stage `{stage}` (known: {})", known.join(", ")))
+            })?;
+            opts.explain.push(s);
+        }
+        Ok(opts)
+    }
+
+    fn path(&self) -> &Path {
+        self.script.as_deref().expect("clap requires the script")
+    }
+
+    fn source(&self) -> Result<String, Error> {
+        std::fs::read_to_string(self.path())
+            .map_err(|e| usage_error(format!("cannot read script {}: {e}", self.path().display())))
+    }
+}
+
+fn execute(command: Command) -> Result<i32, Error> {
+    let context = daphne_driver::context()?;
+    match command {
+        Command::Run(run) => {
+            let opts = run.script.options()?;
+            let source = run.script.source()?;
+            let module = daphne_driver::compile(&context, &source, &run.script.path().display().to_string(), &opts)?;
+            daphne_driver::run_jit(&module)
+        }
+        Command::Build { script, output, native } => {
+            let opts = script.options()?;
+            let source = script.source()?;
+            let module = daphne_driver::compile(&context, &source, &script.path().display().to_string(), &opts)?;
+            daphne_driver::build_native(&module, &output, native)?;
+            Ok(0)
+        }
+        Command::EmitMlir { script, stage } => {
+            let mut opts = script.options()?;
+            opts.stop_after = Some(Stage::from_name(&stage).ok_or_else(|| usage_error(format!("unknown stage `{stage}`")))?);
+            let source = script.source()?;
+            let module = daphne_driver::compile(&context, &source, &script.path().display().to_string(), &opts)?;
+            println!("{}", daphne_driver::module_text(&module));
+            Ok(0)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("DAPHNE_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let command = cli.command.unwrap_or(Command::Run(cli.run));
+    match execute(command) {
+        Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

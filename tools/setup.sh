@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs, only when missing, the Debian packages the build and the tests need.
+# Idempotent: a second run does nothing and returns at once.
+set -euo pipefail
+
+PACKAGES=(
+  llvm-22-dev libmlir-22-dev libclang-22-dev libpolly-22-dev   # LLVM/MLIR 22 (melior, inkwell)
+  libzstd-dev zlib1g-dev                                       # llvm-config --system-libs
+  libopenblas-dev                                              # BLAS/LAPACK for matmul, solve
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
