@@ -13,7 +13,7 @@ use melior::{
     Context,
     ir::{
         Attribute, Block, BlockLike, BlockRef, Identifier, Location, Module, Operation, OperationRef,
-        Region, RegionLike, RegionRef, Type, TypeLike, Value, ValueLike,
+        Region, RegionLike, RegionRef, Type, Value, ValueLike,
         attribute::{FlatSymbolRefAttribute, FloatAttribute, IntegerAttribute, StringAttribute, TypeAttribute},
         operation::{OperationBuilder, OperationLike},
         r#type::{FunctionType, IntegerType},
@@ -52,6 +52,11 @@ pub fn lower<'c>(context: &'c Context, src: &Module<'c>) -> Result<Module<'c>, L
     }
     l.finish();
     Ok(dst)
+}
+
+/// Identity of a source value in the value map.
+fn key(v: MlirValue) -> usize {
+    v.ptr as usize
 }
 
 fn val<'c, 'a>(raw: MlirValue) -> Value<'c, 'a> {
@@ -152,7 +157,7 @@ fn kind_of(ty: Type) -> Option<Kind> {
 struct Lowerer<'c> {
     context: &'c Context,
     /// Source value → lowered value.
-    map: HashMap<MlirValue, MlirValue>,
+    map: HashMap<usize, MlirValue>,
     /// Runtime functions used, with their signatures; declared at the end.
     decls: BTreeMap<String, (Vec<Type<'c>>, Vec<Type<'c>>)>,
     /// String literal → global symbol name.
@@ -165,7 +170,7 @@ struct Lowerer<'c> {
 type Res<T> = Result<T, LowerError>;
 
 impl<'c> Lowerer<'c> {
-    fn module_body(&self) -> BlockRef<'c, '_> {
+    fn module_body<'a>(&self) -> BlockRef<'c, 'a> {
         // SAFETY: the destination module is alive during the lowering.
         unsafe { BlockRef::from_raw(self.module_body) }
     }
@@ -191,7 +196,7 @@ impl<'c> Lowerer<'c> {
     }
 
     fn get(&self, v: Value<'c, '_>) -> MlirValue {
-        *self.map.get(&v.to_raw()).expect("operands are lowered before their uses")
+        *self.map.get(&key(v.to_raw())).expect("operands are lowered before their uses")
     }
 
     fn err<T>(&self, op: OperationRef, message: impl Into<String>) -> Res<T> {
@@ -266,7 +271,7 @@ impl<'c> Lowerer<'c> {
             .unwrap_or_else(|e| panic!("cloning {name}: {e}"));
         let new_results = self.push(block, new);
         for (old, new) in op.results().zip(new_results) {
-            self.map.insert(old.to_raw(), new);
+            self.map.insert(key(old.to_raw()), new);
         }
         Ok(())
     }
@@ -283,7 +288,7 @@ impl<'c> Lowerer<'c> {
                 .collect();
             let new_block = Block::new(&args);
             for i in 0..b.argument_count() {
-                self.map.insert(b.argument(i).expect("arg").to_raw(), new_block.argument(i).expect("arg").to_raw());
+                self.map.insert(key(b.argument(i).expect("arg").to_raw()), new_block.argument(i).expect("arg").to_raw());
             }
             let new_ref = new_region.append_block(new_block);
             if self.entry.is_none() {
@@ -309,7 +314,7 @@ impl<'c> Lowerer<'c> {
             Some(daphne_op) => {
                 let result = self.lower_daphne(daphne_op, op, block)?;
                 if let (Some(r), Ok(old)) = (result, op.result(0)) {
-                    self.map.insert(old.to_raw(), r);
+                    self.map.insert(key(old.to_raw()), r);
                 }
                 Ok(())
             }
@@ -844,7 +849,6 @@ impl<'c> Lowerer<'c> {
         result: Scalar,
     ) -> Res<MlirValue> {
         use BinaryOp as B;
-        let rty = self.scalar_type(result);
         if matches!(bop, B::AND | B::OR) {
             let ta = self.convert(block, loc, a, la, Scalar::Bool);
             let tb = self.convert(block, loc, b, lb, Scalar::Bool);

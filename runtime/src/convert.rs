@@ -12,7 +12,11 @@ use crate::error::{RtResult, RuntimeError};
 pub fn parse_i64(text: &str) -> RtResult<i64> {
     let (negative, digits) = integer_prefix(text, "int64_t")?;
     let magnitude: u128 = digits.parse().map_err(|_| out_of_range(text, "int64_t"))?;
-    let value = if negative { -(magnitude as i128) } else { magnitude as i128 };
+    let value = if negative {
+        -(magnitude as i128)
+    } else {
+        magnitude as i128
+    };
     i64::try_from(value).map_err(|_| out_of_range(text, "int64_t"))
 }
 
@@ -20,7 +24,11 @@ pub fn parse_i64(text: &str) -> RtResult<i64> {
 pub fn parse_u64(text: &str) -> RtResult<u64> {
     let (negative, digits) = integer_prefix(text, "uint64_t")?;
     let magnitude: u64 = digits.parse().map_err(|_| out_of_range(text, "uint64_t"))?;
-    Ok(if negative { magnitude.wrapping_neg() } else { magnitude })
+    Ok(if negative {
+        magnitude.wrapping_neg()
+    } else {
+        magnitude
+    })
 }
 
 /// Parses a double like `std::stod`: decimal notation, `inf`/`infinity` and `nan`, any case.
@@ -41,7 +49,12 @@ pub fn parse_f32(text: &str) -> RtResult<f32> {
 /// six decimals, `inf`/`-inf`, and `nan`/`-nan` by the sign bit.
 pub fn float_to_string(value: f64) -> String {
     if value.is_nan() {
-        return if value.is_sign_negative() { "-nan" } else { "nan" }.to_owned();
+        return if value.is_sign_negative() {
+            "-nan"
+        } else {
+            "nan"
+        }
+        .to_owned();
     }
     if value.is_infinite() {
         return if value < 0.0 { "-inf" } else { "inf" }.to_owned();
@@ -81,7 +94,12 @@ fn float_prefix(text: &str) -> Option<&str> {
             return Some(&start[..pos + word.len()]);
         }
     }
-    let count_digits = |from: usize| bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let count_digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
     let int_digits = count_digits(pos);
     pos += int_digits;
     let mut frac_digits = 0;
@@ -105,8 +123,15 @@ fn float_prefix(text: &str) -> Option<&str> {
 }
 
 /// `std::stod` reports overflow to infinity as an out-of-range error.
-fn check_float_range<F: Copy + Into<f64>>(value: F, prefix: &str, text: &str, type_name: &str) -> RtResult<F> {
-    let is_inf_literal = prefix.trim_start_matches(['+', '-']).starts_with(['i', 'I']);
+fn check_float_range<F: Copy + Into<f64>>(
+    value: F,
+    prefix: &str,
+    text: &str,
+    type_name: &str,
+) -> RtResult<F> {
+    let is_inf_literal = prefix
+        .trim_start_matches(['+', '-'])
+        .starts_with(['i', 'I']);
     if value.into().is_infinite() && !is_inf_literal {
         return Err(out_of_range(text, type_name));
     }
@@ -114,11 +139,15 @@ fn check_float_range<F: Copy + Into<f64>>(value: F, prefix: &str, text: &str, ty
 }
 
 fn not_a_number(text: &str, type_name: &str) -> RuntimeError {
-    RuntimeError::new(format!("cannot convert string \"{text}\" to {type_name}: not a number"))
+    RuntimeError::new(format!(
+        "cannot convert string \"{text}\" to {type_name}: not a number"
+    ))
 }
 
 fn out_of_range(text: &str, type_name: &str) -> RuntimeError {
-    RuntimeError::new(format!("cannot convert string \"{text}\" to {type_name}: value out of range"))
+    RuntimeError::new(format!(
+        "cannot convert string \"{text}\" to {type_name}: value out of range"
+    ))
 }
 
 #[cfg(test)]

@@ -40,7 +40,13 @@ impl<T> DenseMatrix<T> {
         if rows.checked_mul(cols) != Some(values.len()) {
             bail!("a {rows}x{cols} matrix cannot hold {} values", values.len());
         }
-        Ok(Self { values: Arc::new(values), offset: 0, rows, cols, row_stride: cols })
+        Ok(Self {
+            values: Arc::new(values),
+            offset: 0,
+            rows,
+            cols,
+            row_stride: cols,
+        })
     }
 
     /// The number of rows.
@@ -75,7 +81,8 @@ impl<T> DenseMatrix<T> {
 
     /// All cells in row-major order as one slice, if the view is contiguous.
     pub fn contiguous_values(&self) -> Option<&[T]> {
-        self.is_contiguous().then(|| &self.values[self.offset..self.offset + self.num_cells()])
+        self.is_contiguous()
+            .then(|| &self.values[self.offset..self.offset + self.num_cells()])
     }
 
     /// Row `r` as a slice of `cols` cells.
@@ -83,7 +90,11 @@ impl<T> DenseMatrix<T> {
     /// # Panics
     /// If `r >= rows` (an internal bug; the ABI turns it into a run-time error).
     pub fn row(&self, r: usize) -> &[T] {
-        assert!(r < self.rows, "row {r} out of bounds for a matrix with {} rows", self.rows);
+        assert!(
+            r < self.rows,
+            "row {r} out of bounds for a matrix with {} rows",
+            self.rows
+        );
         if self.cols == 0 {
             return &[];
         }
@@ -98,12 +109,17 @@ impl<T> DenseMatrix<T> {
 
     /// The cell at `(r, c)`, if inside the matrix.
     pub fn get(&self, r: usize, c: usize) -> Option<&T> {
-        (r < self.rows && c < self.cols).then(|| &self.values[self.offset + r * self.row_stride + c])
+        (r < self.rows && c < self.cols)
+            .then(|| &self.values[self.offset + r * self.row_stride + c])
     }
 
     /// A zero-copy view of the rows `rows` and columns `cols` (half-open ranges).
     pub fn slice(&self, rows: Range<usize>, cols: Range<usize>) -> RtResult<Self> {
-        if rows.start > rows.end || rows.end > self.rows || cols.start > cols.end || cols.end > self.cols {
+        if rows.start > rows.end
+            || rows.end > self.rows
+            || cols.start > cols.end
+            || cols.end > self.cols
+        {
             bail!(
                 "slice [{}:{}, {}:{}] is out of bounds for a {}x{} matrix",
                 rows.start,
@@ -162,7 +178,9 @@ impl<T: Clone> DenseMatrix<T> {
 
     /// The cells in row-major order, copied into a new vector.
     pub fn to_vec(&self) -> Vec<T> {
-        self.row_iter().flat_map(|row| row.iter().cloned()).collect()
+        self.row_iter()
+            .flat_map(|row| row.iter().cloned())
+            .collect()
     }
 }
 

@@ -31,6 +31,19 @@ pub enum ScalarRef<'a> {
     Str(&'a str),
 }
 
+impl ScalarRef<'_> {
+    /// The value type of the carrier: si64, ui64, f64, bool or str.
+    pub fn value_type(&self) -> ValueType {
+        match self {
+            ScalarRef::Int(_) => ValueType::SI64,
+            ScalarRef::UInt(_) => ValueType::UI64,
+            ScalarRef::Float(_) => ValueType::F64,
+            ScalarRef::Bool(_) => ValueType::BOOL,
+            ScalarRef::Str(_) => ValueType::STR,
+        }
+    }
+}
+
 /// A type that can be stored in a [`DenseMatrix`] and wrapped into a [`Matrix`].
 pub trait Element: Clone + Default + PartialOrd + Send + Sync + 'static {
     /// The value type this Rust type implements.

@@ -12,7 +12,9 @@ pub struct RuntimeError {
 impl RuntimeError {
     /// An error with the given message.
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
+        Self {
+            message: message.into(),
+        }
     }
 
     /// The message, as printed after `Execution error: `.

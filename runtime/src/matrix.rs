@@ -144,9 +144,15 @@ mod tests {
         let as_int = m.cast(ValueType::SI32).unwrap();
         assert_eq!(as_int.dense::<i32>().unwrap().to_vec(), [-1, 0, 2]);
         let as_bool = m.cast(ValueType::BOOL).unwrap();
-        assert_eq!(as_bool.dense::<bool>().unwrap().to_vec(), [true, false, true]);
+        assert_eq!(
+            as_bool.dense::<bool>().unwrap().to_vec(),
+            [true, false, true]
+        );
         let as_str = m.cast(ValueType::STR).unwrap();
-        assert_eq!(as_str.dense::<String>().unwrap().to_vec(), ["-1.500000", "0.000000", "2.700000"]);
+        assert_eq!(
+            as_str.dense::<String>().unwrap().to_vec(),
+            ["-1.500000", "0.000000", "2.700000"]
+        );
         let back = matrix(1, 2, vec!["1.1".to_owned(), "x".to_owned()]).cast(ValueType::F64);
         assert!(back.is_err());
     }
@@ -157,6 +163,9 @@ mod tests {
         assert_eq!(m.get::<f64>(1, 0), Ok(3.0));
         assert!(m.get::<i64>(2, 0).is_err());
         assert!(m.as_scalar::<i64>().unwrap_err().message().contains("2x2"));
-        assert_eq!(matrix(1, 1, vec![7u32]).as_scalar::<String>(), Ok("7".to_owned()));
+        assert_eq!(
+            matrix(1, 1, vec![7u32]).as_scalar::<String>(),
+            Ok("7".to_owned())
+        );
     }
 }

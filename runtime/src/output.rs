@@ -21,7 +21,11 @@ pub enum Stream {
 impl Stream {
     /// `Stderr` if `to_stderr`, else `Stdout` (the `toStderr` argument of DaphneDSL `print`).
     pub fn select(to_stderr: bool) -> Self {
-        if to_stderr { Stream::Stderr } else { Stream::Stdout }
+        if to_stderr {
+            Stream::Stderr
+        } else {
+            Stream::Stdout
+        }
     }
 }
 
@@ -44,7 +48,10 @@ pub fn init() {
 }
 
 /// Runs `write` on the buffered writer of `stream`.
-pub fn write_to(stream: Stream, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+pub fn write_to(
+    stream: Stream,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     match stream {
         Stream::Stdout => write(&mut *lock(&STDOUT)),
         Stream::Stderr => {

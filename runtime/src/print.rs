@@ -24,7 +24,11 @@ pub fn format_g(value: f64) -> String {
 /// Appends `value` formatted like C++ `std::cout << value` (`%g`, precision 6).
 pub fn push_g(out: &mut String, value: f64) {
     if value.is_nan() {
-        out.push_str(if value.is_sign_negative() { "-nan" } else { "nan" });
+        out.push_str(if value.is_sign_negative() {
+            "-nan"
+        } else {
+            "nan"
+        });
         return;
     }
     if value.is_infinite() {
@@ -43,10 +47,16 @@ pub fn push_g(out: &mut String, value: f64) {
     };
     // Six significant digits: "d.ddddd" without the point.
     let mut digits = [0u8; 6];
-    for (slot, digit) in digits.iter_mut().zip(mantissa.bytes().filter(u8::is_ascii_digit)) {
+    for (slot, digit) in digits
+        .iter_mut()
+        .zip(mantissa.bytes().filter(u8::is_ascii_digit))
+    {
         *slot = digit;
     }
-    let n_significant = digits.iter().rposition(|&d| d != b'0').map_or(1, |last| last + 1);
+    let n_significant = digits
+        .iter()
+        .rposition(|&d| d != b'0')
+        .map_or(1, |last| last + 1);
     let significant = std::str::from_utf8(&digits[..n_significant]).unwrap_or("0");
 
     if negative {
@@ -58,7 +68,12 @@ pub fn push_g(out: &mut String, value: f64) {
             out.push('.');
             out.push_str(&significant[1..]);
         }
-        let _ = write!(out, "e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.unsigned_abs());
+        let _ = write!(
+            out,
+            "e{}{:02}",
+            if exponent < 0 { '-' } else { '+' },
+            exponent.unsigned_abs()
+        );
     } else if exponent >= 0 {
         let n_int = exponent as usize + 1;
         let all = std::str::from_utf8(&digits).unwrap_or("0");
@@ -84,7 +99,12 @@ pub fn write_matrix(out: &mut dyn io::Write, matrix: &Matrix) -> io::Result<()> 
 
 /// [`write_matrix`] for a typed matrix.
 pub fn write_dense<T: Element>(out: &mut dyn io::Write, matrix: &DenseMatrix<T>) -> io::Result<()> {
-    let mut line = format!("DenseMatrix({}x{}, {})\n", matrix.rows(), matrix.cols(), T::VT.cpp_name());
+    let mut line = format!(
+        "DenseMatrix({}x{}, {})\n",
+        matrix.rows(),
+        matrix.cols(),
+        T::VT.cpp_name()
+    );
     for row in matrix.row_iter() {
         for (c, value) in row.iter().enumerate() {
             if c > 0 {
@@ -115,7 +135,10 @@ impl StackText {
 impl fmt::Write for StackText {
     fn write_str(&mut self, text: &str) -> fmt::Result {
         let end = self.len + text.len();
-        self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?.copy_from_slice(text.as_bytes());
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(text.as_bytes());
         self.len = end;
         Ok(())
     }
@@ -197,19 +220,13 @@ mod tests {
     #[test]
     fn rand_rows_print_like_cout() {
         // `f64(0,1) 17g` → `f64(0,1) cout` for seed 42 (spec/exact-numerics.md §2).
-        let exact = [
-            0.79654298428784598,
-            0.18343478789336848,
-            0.77969099761266125,
-            0.59685016158005655,
-            0.44583275754843343,
-            0.099974920543840745,
-            0.45924888785418205,
-            0.33370861151865128,
-            0.1428668144161615,
-            0.65088847342600875,
-        ];
-        let printed: Vec<_> = exact.iter().map(|&v| format_g(v)).collect();
+        let exact = "0.79654298428784598 0.18343478789336848 0.77969099761266125 0.59685016158005655 \
+            0.44583275754843343 0.099974920543840745 0.45924888785418205 0.33370861151865128 \
+            0.1428668144161615 0.65088847342600875";
+        let printed: Vec<_> = exact
+            .split_whitespace()
+            .map(|v| format_g(v.parse().unwrap()))
+            .collect();
         assert_eq!(
             printed.join(" "),
             "0.796543 0.183435 0.779691 0.59685 0.445833 0.0999749 0.459249 0.333709 0.142867 0.650888"
@@ -232,16 +249,34 @@ mod tests {
             printed(&matrix(2, 3, vec![1.0, 2.5, -0.0, 1e6, f64::NAN, 0.1])),
             "DenseMatrix(2x3, double)\n1 2.5 -0\n1e+06 nan 0.1\n"
         );
-        assert_eq!(printed(&matrix(1, 2, vec![-3i8, 7])), "DenseMatrix(1x2, int8_t)\n-3 7\n");
-        assert_eq!(printed(&matrix(2, 1, vec![255u8, 0])), "DenseMatrix(2x1, uint8_t)\n255\n0\n");
-        assert_eq!(printed(&matrix(1, 2, vec![true, false])), "DenseMatrix(1x2, bool)\n1 0\n");
+        assert_eq!(
+            printed(&matrix(1, 2, vec![-3i8, 7])),
+            "DenseMatrix(1x2, int8_t)\n-3 7\n"
+        );
+        assert_eq!(
+            printed(&matrix(2, 1, vec![255u8, 0])),
+            "DenseMatrix(2x1, uint8_t)\n255\n0\n"
+        );
+        assert_eq!(
+            printed(&matrix(1, 2, vec![true, false])),
+            "DenseMatrix(1x2, bool)\n1 0\n"
+        );
         assert_eq!(
             printed(&matrix(1, 2, vec!["a b".to_owned(), "c".to_owned()])),
             "DenseMatrix(1x2, std::string)\na b c\n"
         );
-        assert_eq!(printed(&matrix(1, 1, vec![0.1f32])), "DenseMatrix(1x1, float)\n0.1\n");
-        assert_eq!(printed(&matrix::<i64>(0, 3, vec![])), "DenseMatrix(0x3, int64_t)\n");
-        assert_eq!(printed(&matrix::<u64>(3, 0, vec![])), "DenseMatrix(3x0, uint64_t)\n\n\n\n");
+        assert_eq!(
+            printed(&matrix(1, 1, vec![0.1f32])),
+            "DenseMatrix(1x1, float)\n0.1\n"
+        );
+        assert_eq!(
+            printed(&matrix::<i64>(0, 3, vec![])),
+            "DenseMatrix(0x3, int64_t)\n"
+        );
+        assert_eq!(
+            printed(&matrix::<u64>(3, 0, vec![])),
+            "DenseMatrix(3x0, uint64_t)\n\n\n\n"
+        );
     }
 
     #[test]

@@ -73,8 +73,16 @@ mod tests {
         assert_eq!(
             names,
             [
-                "double", "float", "int64_t", "int32_t", "int8_t", "uint64_t", "uint32_t", "uint8_t",
-                "bool", "std::string"
+                "double",
+                "float",
+                "int64_t",
+                "int32_t",
+                "int8_t",
+                "uint64_t",
+                "uint32_t",
+                "uint8_t",
+                "bool",
+                "std::string"
             ]
         );
     }

@@ -12,7 +12,7 @@ use melior::{
     Context,
     ir::{
         Attribute, Block, BlockLike, Identifier, Location, Module, Operation, Region, RegionLike,
-        Type, Value,
+        Type, Value, ValueLike,
         attribute::{FloatAttribute, IntegerAttribute, StringAttribute, TypeAttribute},
         operation::{OperationBuilder, OperationLike},
         r#type::{FunctionType, IntegerType},

@@ -147,7 +147,7 @@ pub fn compile<'c>(context: &'c Context, source: &str, file: &str, opts: &Option
 pub fn run_jit(module: &Module) -> Result<i32, Error> {
     let _span = tracing::info_span!("jit").entered();
     let engine = ExecutionEngine::new(module, 3, &[], false, false);
-    for (name, ptr) in daphne_rt::kernel_symbols() {
+    for (name, ptr) in daphne_rt::abi::kernel_symbols() {
         // SAFETY: each pointer is the address of the runtime function of that name.
         unsafe { engine.register_symbol(name, ptr) };
     }

@@ -7,7 +7,7 @@ use inkwell::{
     passes::PassBuilderOptions,
     targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine},
 };
-use melior::ir::{Module, operation::OperationLike};
+use melior::ir::Module;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -232,7 +232,9 @@ impl Analyzer<'_> {
                     ast::IntSuffix::Unsigned => ValueType::Ui64,
                     ast::IntSuffix::Size => ValueType::Index,
                 };
-                if vt == ValueType::Si64 && *value > i64::MAX as u64 {
+                // 2^63 is accepted (as i64::MIN, DAPHNE's special case) so that
+                // -9223372036854775808 can be written; anything larger does not fit.
+                if vt != ValueType::Ui64 && *value > 1u64 << 63 {
                     return self.error(span, "integer literal does not fit into si64");
                 }
                 Ok(constant(Constant::Int(*value), vt, span))

@@ -36,7 +36,8 @@ fn negative_literal_edge_case() {
     let p = check("x = -9223372036854775808;").unwrap();
     let Stmt::Assign { value, .. } = &p.main[0] else { panic!() };
     assert_eq!(value.kind, ExprKind::Const(Constant::Int(i64::MIN as u64)));
-    assert!(check("x = 9223372036854775808;").is_err());
+    assert!(check("x = 9223372036854775809;").is_err());
+    assert!(check("x = 18446744073709551615u;").is_ok());
 }
 
 #[test]

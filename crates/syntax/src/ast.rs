@@ -304,6 +304,9 @@ pub struct CastTarget {
     pub value_type: Option<ValueTypeName>,
 }
 
+/// The `(rows, cols)` suffix of a matrix literal; either expression may be omitted (`(2,)`).
+pub type MatrixDims = (Option<Box<Expr>>, Option<Box<Expr>>);
+
 /// The expression forms of DaphneDSL.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
@@ -316,7 +319,8 @@ pub enum ExprKind {
     },
     /// Floating-point literal (including `nan`, `inf`, `nanf`, `inff`).
     Float {
-        /// The value (for f32 literals, the f64 of the written text).
+        /// The value. For f32 literals (`f` suffix) it is the f32 nearest to the written text,
+        /// widened to f64, so `value as f32` is exact.
         value: f64,
         /// `true` for an `f` suffix.
         is_f32: bool,
@@ -377,7 +381,7 @@ pub enum ExprKind {
         /// The elements in row-major order.
         elems: Vec<Expr>,
         /// `Some((rows, cols))` when a dimension suffix was written; either may be omitted.
-        dims: Option<(Option<Box<Expr>>, Option<Box<Expr>>)>,
+        dims: Option<MatrixDims>,
     },
     /// Frame literal by columns `{"a": [1, 2], "b": [3, 4]}`.
     FrameCols(Vec<(Expr, Expr)>),

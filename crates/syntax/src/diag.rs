@@ -21,10 +21,18 @@ impl Diagnostic {
     }
 }
 
-/// The 1-based line and column of byte offset `offset` in `source`.
+/// `offset` clamped to `source` and moved back to the start of the character it falls in.
+fn char_floor(source: &str, offset: u32) -> usize {
+    let mut offset = (offset as usize).min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The 1-based line and column (counted in characters) of byte offset `offset` in `source`.
 pub fn line_col(source: &str, offset: u32) -> (usize, usize) {
-    let offset = (offset as usize).min(source.len());
-    let before = &source[..offset];
+    let before = &source[..char_floor(source, offset)];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
@@ -37,8 +45,8 @@ pub fn render(file_name: &str, source: &str, diags: &[Diagnostic]) -> String {
     let mut out = NoColor::new(Vec::new());
     for d in diags {
         let (line, col) = line_col(source, d.span.start);
-        let start = (d.span.start as usize).min(source.len());
-        let end = (d.span.end as usize).clamp(start, source.len());
+        let start = char_floor(source, d.span.start);
+        let end = char_floor(source, d.span.end).max(start);
         let cs = CsDiagnostic::error()
             .with_message(format!("{file_name}:{line}:{col}: {}", d.message))
             .with_labels(vec![Label::primary((), start..end)]);
@@ -59,6 +67,8 @@ mod tests {
         assert_eq!(line_col(src, 3), (2, 1));
         assert_eq!(line_col(src, 7), (2, 4));
         assert_eq!(line_col(src, 100), (3, 2));
+        // An offset inside a character counts as that character's start.
+        assert_eq!(line_col(src, 6), (2, 3));
     }
 
     #[test]
@@ -76,13 +86,17 @@ mod tests {
 
     #[test]
     fn render_handles_end_of_input_and_empty_files() {
-        let out = render("e.daphne", "", &[Diagnostic::new(Span::new(0, 0), "expected a statement")]);
+        let out =
+            render("e.daphne", "", &[Diagnostic::new(Span::new(0, 0), "expected a statement")]);
         assert!(out.contains("e.daphne:1:1: expected a statement"), "{out}");
         let src = "x = 1 +";
-        let out = render("t.daphne", src, &[Diagnostic::new(Span::new(7, 7), "expected an expression")]);
+        let out =
+            render("t.daphne", src, &[Diagnostic::new(Span::new(7, 7), "expected an expression")]);
         assert!(out.contains("t.daphne:1:8: expected an expression"), "{out}");
         // Out-of-range spans are clamped rather than panicking.
         let out = render("t.daphne", src, &[Diagnostic::new(Span::new(50, 60), "far away")]);
         assert!(out.contains("t.daphne:1:8: far away"), "{out}");
+        let out = render("u.daphne", "é", &[Diagnostic::new(Span::new(1, 2), "inside")]);
+        assert!(out.contains("u.daphne:1:1: inside"), "{out}");
     }
 }

@@ -448,9 +448,7 @@ mod tests {
 
     #[test]
     fn special_floats() {
-        let is_nan = |t: &Tok, f32_flag: bool| {
-            matches!(t, Tok::Number(NumLit::Float { value, is_f32 }) if value.is_nan() && *is_f32 == f32_flag)
-        };
+        let is_nan = |t: &Tok, f32_flag: bool| matches!(t, Tok::Number(NumLit::Float { value, is_f32 }) if value.is_nan() && *is_f32 == f32_flag);
         assert!(is_nan(&toks("nan")[0], false));
         assert!(is_nan(&toks("nanf")[0], false));
         assert_eq!(toks("inf"), [float(f64::INFINITY, false)]);
@@ -461,10 +459,7 @@ mod tests {
     #[test]
     fn strings_and_escapes() {
         assert_eq!(toks(r#""a b""#), [Tok::Str("a b".into())]);
-        assert_eq!(
-            toks(r#""\b\f\n\r\t\"\\""#),
-            [Tok::Str("\u{8}\u{c}\n\r\t\"\\".into())]
-        );
+        assert_eq!(toks(r#""\b\f\n\r\t\"\\""#), [Tok::Str("\u{8}\u{c}\n\r\t\"\\".into())]);
         assert_eq!(toks(r#""\\n""#), [Tok::Str("\\n".into())]);
         assert_eq!(toks("\"two\nlines ü\""), [Tok::Str("two\nlines ü".into())]);
         assert_eq!(toks(r##""# not a comment""##), [Tok::Str("# not a comment".into())]);
@@ -519,7 +514,10 @@ mod tests {
                 Tok::ValueType(ValueTypeName::Bool)
             ]
         );
-        assert_eq!(toks("iff _x X1 matrix2"), [ident("iff"), ident("_x"), ident("X1"), ident("matrix2")]);
+        assert_eq!(
+            toks("iff _x X1 matrix2"),
+            [ident("iff"), ident("_x"), ident("X1"), ident("matrix2")]
+        );
     }
 
     #[test]

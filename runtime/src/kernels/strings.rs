@@ -24,7 +24,10 @@ pub fn compare(op: BinaryOp, a: &str, b: &str) -> RtResult<bool> {
         BinaryOp::LE => ordering != Ordering::Greater,
         BinaryOp::GT => ordering == Ordering::Greater,
         BinaryOp::GE => ordering != Ordering::Less,
-        _ => bail!("the binary operation {} is not supported on strings", op.name()),
+        _ => bail!(
+            "the binary operation {} is not supported on strings",
+            op.name()
+        ),
     })
 }
 

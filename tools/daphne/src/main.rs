@@ -57,7 +57,6 @@ struct ScriptArgs {
     #[arg(required = true)]
     script: Option<PathBuf>,
     /// Script arguments `name=value`, read in the script as `$name`.
-    #[arg(trailing_var_arg = true)]
     script_args: Vec<String>,
     /// Script arguments as a comma-separated list `a=1,b=2`.
     #[arg(long = "args", value_delimiter = ',', value_name = "NAME=VALUE")]

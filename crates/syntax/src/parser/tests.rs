@@ -114,7 +114,8 @@ fn sx(e: &Expr) -> String {
             format!("(as.{} {})", type_name(target.data_type, target.value_type), sx(expr))
         }
         ExprKind::Matrix { elems, dims } => {
-            let d = dims.as_ref().map_or(String::new(), |(r, c)| format!("({},{})", opt(r), opt(c)));
+            let d =
+                dims.as_ref().map_or(String::new(), |(r, c)| format!("({},{})", opt(r), opt(c)));
             format!("[{}]{d}", list(elems))
         }
         ExprKind::FrameCols(cols) => {
@@ -169,9 +170,17 @@ fn stmt(s: &Stmt) -> String {
                 .collect();
             let results: Vec<_> =
                 f.results.iter().map(|t| type_name(t.data_type, t.value_type)).collect();
-            format!("(def {} ({}) ({}) {})", f.name.name, params.join(" "), results.join(" "), block(&f.body))
+            format!(
+                "(def {} ({}) ({}) {})",
+                f.name.name,
+                params.join(" "),
+                results.join(" "),
+                block(&f.body)
+            )
         }
-        StmtKind::Return(v) => format!("(return{}{})", if v.is_empty() { "" } else { " " }, list(v)),
+        StmtKind::Return(v) => {
+            format!("(return{}{})", if v.is_empty() { "" } else { " " }, list(v))
+        }
         StmtKind::Import { path, alias } => match alias {
             Some(a) => format!("(import {path:?} {a:?})"),
             None => format!("(import {path:?})"),
@@ -193,7 +202,8 @@ fn p(src: &str) -> String {
 
 /// Parses the expression `src` (as the statement `x = src;`) and renders it.
 fn e(src: &str) -> String {
-    let script = parse(&format!("x = {src};")).unwrap_or_else(|d| panic!("parse of {src:?} failed: {d:?}"));
+    let script =
+        parse(&format!("x = {src};")).unwrap_or_else(|d| panic!("parse of {src:?} failed: {d:?}"));
     match &script.stmts[..] {
         [Stmt { kind: StmtKind::Assign { value, .. }, .. }] => sx(value),
         other => panic!("unexpected statements {other:?}"),
@@ -259,7 +269,8 @@ fn float_literals() {
     assert_eq!(e("inff"), "inf");
     // The value of an f32 literal is the f32 nearest to the text, so `as f32` is exact.
     let script = parse("0.1f;").unwrap();
-    let StmtKind::Expr(Expr { kind: ExprKind::Float { value, is_f32: true }, .. }) = &script.stmts[0].kind
+    let StmtKind::Expr(Expr { kind: ExprKind::Float { value, is_f32: true }, .. }) =
+        &script.stmts[0].kind
     else {
         panic!("not an f32 literal: {script:?}");
     };
@@ -295,7 +306,8 @@ fn bad_escape_is_an_error() {
 
 #[test]
 fn comments() {
-    let src = "# script comment\nx = 1; // C++ comment\n/* block\n comment */ y = /* inline */ 2;\n#end";
+    let src =
+        "# script comment\nx = 1; // C++ comment\n/* block\n comment */ y = /* inline */ 2;\n#end";
     assert_eq!(p(src), "(= x 1) (= y 2)");
     assert_eq!(p("x = 4/2; # 4/*2"), "(= x (/ 4 2))");
     assert!(err1("x = 1; /* not closed").0.starts_with("unterminated block comment"));
@@ -399,8 +411,14 @@ fn casts() {
     assert_eq!(e("as.str(x)"), "(as.str x)");
     assert_eq!(e("as.bool(x) + 1"), "(+ (as.bool x) 1)");
     assert_eq!(e("as.si64(x)[0, 0]"), "(idx (as.si64 x) 0 0)");
-    assert_eq!(err1("x = as.list(y);").0, "expected a type after `as.` (`matrix`, `frame`, `scalar` or a value type like `f64`), found `list`");
-    assert_eq!(err1("x = as.matrix<frame>(y);").0, "expected a value type after `<`, found `frame`");
+    assert_eq!(
+        err1("x = as.list(y);").0,
+        "expected a type after `as.` (`matrix`, `frame`, `scalar` or a value type like `f64`), found `list`"
+    );
+    assert_eq!(
+        err1("x = as.matrix<frame>(y);").0,
+        "expected a value type after `<`, found `frame`"
+    );
 }
 
 #[test]
@@ -415,7 +433,10 @@ fn matrix_literals() {
     assert_eq!(e("[ [1, 2], [3] ]"), "[[1 2] [3]]");
     assert_eq!(e("[1, 2][0, ]"), "(idx [1 2] 0 _)");
     assert_eq!(err1("x = [1, 2,];").0, "expected an expression, found `]`");
-    assert_eq!(err1("x = [1, 2](2);").0, "expected `,` between the matrix dimensions (`(rows, cols)`), found `)`");
+    assert_eq!(
+        err1("x = [1, 2](2);").0,
+        "expected `,` between the matrix dimensions (`(rows, cols)`), found `)`"
+    );
 }
 
 #[test]
@@ -468,8 +489,14 @@ fn indexing_forms() {
     assert_eq!(e("X[[r, c]]"), "(filter X r c)");
     assert_eq!(e("X[[ [0, 1], ]]"), "(filter X [0 1] _)");
     assert_eq!(e("X[[b, ]][1, ]"), "(idx (filter X b _) 1 _)");
-    assert_eq!(err1("x = X[1];").0, "expected `,` in the indexing (`X[i, ]` selects rows, `X[, j]` columns), found `]`");
-    assert_eq!(err1("x = X[[1]];").0, "expected `,` between the row and column filters, found `]]`");
+    assert_eq!(
+        err1("x = X[1];").0,
+        "expected `,` in the indexing (`X[i, ]` selects rows, `X[, j]` columns), found `]`"
+    );
+    assert_eq!(
+        err1("x = X[[1]];").0,
+        "expected `,` between the row and column filters, found `]]`"
+    );
 }
 
 // -------------------------------------------------------------------------------------------
@@ -507,10 +534,30 @@ fn blocks() {
 }
 
 #[test]
+fn brace_at_statement_start_is_decided_like_the_reference() {
+    // Frames start expression statements; blocks win when both readings work.
+    assert_eq!(p(r#"{"a": 1} + 2;"#), r#"(+ {"a":1} 2);"#);
+    assert_eq!(p(r#"{["a"], [1]}[0, 0];"#), r#"(idx {["a"] [1]} 0 0);"#);
+    assert_eq!(p("{x = 1;} + 3;"), "{(= x 1)} (pos 3);");
+    assert_eq!(p("{} - x;"), "{} (neg x);");
+    assert_eq!(p("{}[1, 2];"), "{} [1 2];");
+    assert_eq!(p("{}[1, 2](1,);"), "{} [1 2](1,_);");
+    // An empty frame when only an expression can go on.
+    assert_eq!(p("{} && x;"), "(&& {} x);");
+    assert_eq!(p("{} +::k x;"), "(+::k {} x);");
+    assert_eq!(p("{}[, 1];"), "(idx {} _ 1);");
+    assert_eq!(p("{}[1:2, 3];"), "(idx {} 1:2 3);");
+    assert_eq!(p("{}[[, ]];"), "(filter {} _ _);");
+}
+
+#[test]
 fn if_statements() {
     assert_eq!(p("if (a) x = 1;"), "(if a (= x 1))");
     assert_eq!(p("if (a > 0) { x = 1; } else { x = 2; }"), "(if (> a 0) {(= x 1)} {(= x 2)})");
-    assert_eq!(p("if (a) x = 1; else if (b) x = 2; else x = 3;"), "(if a (= x 1) (if b (= x 2) (= x 3)))");
+    assert_eq!(
+        p("if (a) x = 1; else if (b) x = 2; else x = 3;"),
+        "(if a (= x 1) (if b (= x 2) (= x 3)))"
+    );
     // A dangling `else` belongs to the nearest `if`.
     assert_eq!(p("if (a) if (b) x = 1; else x = 2;"), "(if a (if b (= x 1) (= x 2)))");
 }
@@ -532,12 +579,20 @@ fn function_definitions() {
     assert_eq!(p("def f() { return; }"), "(def f () () {(return)})");
     assert_eq!(p("def f(a, b) { return a + b; }"), "(def f (a b) () {(return (+ a b))})");
     assert_eq!(
-        p("def g(a: matrix<f64>, b: f64, c: matrix, d: scalar, e: frame,) -> matrix<f64>, si64 { return a, 1; };"),
+        p(
+            "def g(a: matrix<f64>, b: f64, c: matrix, d: scalar, e: frame,) -> matrix<f64>, si64 { return a, 1; };"
+        ),
         "(def g (a:matrix<f64> b:f64 c:matrix d:scalar e:frame) (matrix<f64> si64) {(return a 1)})"
     );
-    assert_eq!(p("def h(s: str, t: bool) -> str { return s; }"), "(def h (s:str t:bool) (str) {(return s)})");
+    assert_eq!(
+        p("def h(s: str, t: bool) -> str { return s; }"),
+        "(def h (s:str t:bool) (str) {(return s)})"
+    );
     assert_eq!(err1("def f() x = 1;").0, "expected `{` to start the function body, found `x`");
-    assert_eq!(err1("def f(a: list) {}").0, "expected a type (`matrix`, `frame`, `scalar` or a value type like `f64`), found `list`");
+    assert_eq!(
+        err1("def f(a: list) {}").0,
+        "expected a type (`matrix`, `frame`, `scalar` or a value type like `f64`), found `list`"
+    );
     assert_eq!(err1("def m.f() {}").0, "expected `(` after the function name, found `.`");
 }
 
@@ -548,7 +603,10 @@ fn return_and_import() {
     assert_eq!(p("return x, y + 1, z;"), "(return x (+ y 1) z)");
     assert_eq!(p(r#"import "utils.daphne";"#), r#"(import "utils.daphne")"#);
     assert_eq!(p(r#"import "a/b.daphne" as "u";"#), r#"(import "a/b.daphne" "u")"#);
-    assert_eq!(err1("import utils;").0, "expected the file path (a string literal) after `import`, found `utils`");
+    assert_eq!(
+        err1("import utils;").0,
+        "expected the file path (a string literal) after `import`, found `utils`"
+    );
 }
 
 #[test]
@@ -621,15 +679,30 @@ fn more_spans() {
 
 #[test]
 fn error_messages_point_at_the_offending_token() {
-    assert_eq!(err1("x = 1 + 2\ny = 3;"), ("expected `;` after the assignment, found `y`".into(), "y"));
+    assert_eq!(
+        err1("x = 1 + 2\ny = 3;"),
+        ("expected `;` after the assignment, found `y`".into(), "y")
+    );
     assert_eq!(err1("{ print(1) }"), ("expected `;` after the expression, found `}`".into(), "}"));
-    assert_eq!(err1("x = (1 + 2;"), ("expected `)` to close the parenthesis, found `;`".into(), ";"));
-    assert_eq!(err1("x = f(1 2);"), ("expected `,` or `)` after a call argument, found `2`".into(), "2"));
+    assert_eq!(
+        err1("x = (1 + 2;"),
+        ("expected `)` to close the parenthesis, found `;`".into(), ";")
+    );
+    assert_eq!(
+        err1("x = f(1 2);"),
+        ("expected `,` or `)` after a call argument, found `2`".into(), "2")
+    );
     assert_eq!(err1("x = ;"), ("expected an expression, found `;`".into(), ";"));
     assert_eq!(err1("x = 1 +"), ("expected an expression, found end of input".into(), ""));
     assert_eq!(err1("if x > 1 {}"), ("expected `(` after `if`, found `x`".into(), "x"));
-    assert_eq!(err1("for (i = 1:3) {}"), ("expected `in` after the loop variable, found `=`".into(), "="));
-    assert_eq!(err1("x = a ? b;"), ("expected `:` after the `?` branch of the conditional, found `;`".into(), ";"));
+    assert_eq!(
+        err1("for (i = 1:3) {}"),
+        ("expected `in` after the loop variable, found `=`".into(), "=")
+    );
+    assert_eq!(
+        err1("x = a ? b;"),
+        ("expected `:` after the `?` branch of the conditional, found `;`".into(), ";")
+    );
     assert_eq!(err1(")"), ("expected a statement, found `)`".into(), ")"));
     assert_eq!(err1("x = a ! b;"), ("unexpected character `!`".into(), "!"));
     assert_eq!(
@@ -750,15 +823,124 @@ fn sample_script_parses() {
     assert_eq!(script.stmts.len(), 11);
 }
 
+/// Checks that `e` and all its subexpressions have non-empty spans nested inside `outer`.
+fn check_expr_spans(e: &Expr, outer: Span) {
+    assert!(e.span.start < e.span.end, "empty span {e:?}");
+    assert!(outer.start <= e.span.start && e.span.end <= outer.end, "{e:?} outside {outer:?}");
+    for_each_child(e, |c| check_expr_spans(c, e.span));
+}
+
+/// Checks the spans of `s` and everything in it, like [`check_expr_spans`].
+fn check_stmt_spans(s: &Stmt, outer: Span) {
+    assert!(s.span.start < s.span.end, "empty span {s:?}");
+    assert!(outer.start <= s.span.start && s.span.end <= outer.end, "{s:?} outside {outer:?}");
+    let inner = |e: &Expr| check_expr_spans(e, s.span);
+    match &s.kind {
+        StmtKind::Expr(e) => inner(e),
+        StmtKind::Assign { targets, value } => {
+            for t in targets {
+                assert!(s.span.start <= t.span.start && t.span.end <= s.span.end, "{t:?}");
+                assert!(t.span.start <= t.name.span.start && t.name.span.end <= t.span.end);
+            }
+            inner(value);
+        }
+        StmtKind::Block(b) => b.iter().for_each(|c| check_stmt_spans(c, s.span)),
+        StmtKind::If { cond, then_branch, else_branch } => {
+            inner(cond);
+            check_stmt_spans(then_branch, s.span);
+            else_branch.iter().for_each(|e| check_stmt_spans(e, s.span));
+        }
+        StmtKind::While { cond, body } | StmtKind::DoWhile { body, cond } => {
+            inner(cond);
+            check_stmt_spans(body, s.span);
+        }
+        StmtKind::For { from, to, step, body, .. } => {
+            inner(from);
+            inner(to);
+            step.iter().for_each(inner);
+            check_stmt_spans(body, s.span);
+        }
+        StmtKind::FuncDef(f) => f.body.iter().for_each(|c| check_stmt_spans(c, s.span)),
+        StmtKind::Return(values) => values.iter().for_each(inner),
+        StmtKind::Import { .. } => {}
+    }
+}
+
+#[test]
+fn spans_nest() {
+    let script = parse(SAMPLE).unwrap();
+    let whole = Span::new(0, SAMPLE.len());
+    script.stmts.iter().for_each(|s| check_stmt_spans(s, whole));
+}
+
 #[test]
 fn garbage_never_panics() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let pieces = [
-        "x", "y1", "f", "(", ")", "[", "]", "[[", "]]", "{", "}", ",", ";", ":", "::", "=", "==",
-        "+", "-", "*", "/", "@", "^", "%", "<", ">=", "&&", "||", "?", "$", ".", "->", "1", "2.5",
-        "3u", "\"s\"", "\"", "\\", "if", "else", "while", "do", "for", "in", "def", "return",
-        "import", "as", "matrix", "f64", "true", "nan", "#", "/*", "*/", "//", "\n", " ", "!", "é",
-        "9999999999999999999999", "1e", "'", "_",
+        "x",
+        "y1",
+        "f",
+        "(",
+        ")",
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "{",
+        "}",
+        ",",
+        ";",
+        ":",
+        "::",
+        "=",
+        "==",
+        "+",
+        "-",
+        "*",
+        "/",
+        "@",
+        "^",
+        "%",
+        "<",
+        ">=",
+        "&&",
+        "||",
+        "?",
+        "$",
+        ".",
+        "->",
+        "1",
+        "2.5",
+        "3u",
+        "\"s\"",
+        "\"",
+        "\\",
+        "if",
+        "else",
+        "while",
+        "do",
+        "for",
+        "in",
+        "def",
+        "return",
+        "import",
+        "as",
+        "matrix",
+        "f64",
+        "true",
+        "nan",
+        "#",
+        "/*",
+        "*/",
+        "//",
+        "\n",
+        " ",
+        "!",
+        "é",
+        "9999999999999999999999",
+        "1e",
+        "'",
+        "_",
     ];
     for _ in 0..400 {
         let n = rng.below(60);

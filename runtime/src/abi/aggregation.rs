@@ -1,0 +1,79 @@
+//! Aggregations: full (a scalar in the carrier of the result type), per row and per column.
+
+use super::{borrow_matrix, ffi_guard, new_handle};
+use crate::element::Element;
+use crate::kernels::aggregation::{self, AggOp, Axis};
+use crate::matrix::Matrix;
+use crate::value_type::ValueType;
+
+/// Aggregates all cells; for a result type carried as `i64` (signed integers, bool). The result
+/// value type is [`AggOp::full_result_type`] of the argument's.
+///
+/// # Safety
+/// `arg` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_agg_all_i64(op: i32, arg: *mut Matrix) -> i64 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { agg_all(op, arg) }
+}
+
+/// Aggregates all cells; for a result type carried as `u64` (unsigned integers).
+///
+/// # Safety
+/// `arg` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_agg_all_u64(op: i32, arg: *mut Matrix) -> u64 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { agg_all(op, arg) }
+}
+
+/// Aggregates all cells; for a result type carried as `f64` (f64, f32).
+///
+/// # Safety
+/// `arg` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_agg_all_f64(op: i32, arg: *mut Matrix) -> f64 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { agg_all(op, arg) }
+}
+
+/// One aggregate per row (an n×1 matrix), computed in `res_vt`.
+///
+/// # Safety
+/// `arg` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_agg_row(op: i32, res_vt: i32, arg: *mut Matrix) -> *mut Matrix {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { agg_axis(op, Axis::Rows, res_vt, arg) }
+}
+
+/// One aggregate per column (a 1×m matrix), computed in `res_vt`.
+///
+/// # Safety
+/// `arg` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_agg_col(op: i32, res_vt: i32, arg: *mut Matrix) -> *mut Matrix {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { agg_axis(op, Axis::Cols, res_vt, arg) }
+}
+
+/// # Safety
+/// `arg` is null or a live handle from this runtime.
+unsafe fn agg_all<C: Element>(op: i32, arg: *mut Matrix) -> C {
+    ffi_guard(|| {
+        // SAFETY: forwarded from the caller's contract.
+        let arg = unsafe { borrow_matrix(arg) }?;
+        aggregation::agg_all(AggOp::decode(op)?, arg)
+    })
+}
+
+/// # Safety
+/// `arg` is null or a live handle from this runtime.
+unsafe fn agg_axis(op: i32, axis: Axis, res_vt: i32, arg: *mut Matrix) -> *mut Matrix {
+    ffi_guard(|| {
+        // SAFETY: forwarded from the caller's contract.
+        let arg = unsafe { borrow_matrix(arg) }?;
+        aggregation::agg_axis(AggOp::decode(op)?, axis, ValueType::decode(res_vt)?, arg)
+            .map(new_handle)
+    })
+}

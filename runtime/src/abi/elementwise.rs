@@ -1,0 +1,221 @@
+//! Elementwise binary (matrix∘matrix, matrix∘scalar, scalar∘matrix) and unary operations.
+
+use std::ffi::c_char;
+
+use super::{borrow_matrix, borrow_str, ffi_guard, new_handle};
+use crate::element::ScalarRef;
+use crate::error::RtResult;
+use crate::kernels::ew_binary::{self, BinaryOp};
+use crate::kernels::ew_unary::{self, UnaryOp};
+use crate::kernels::generation;
+use crate::matrix::Matrix;
+use crate::value_type::ValueType;
+
+/// `lhs op rhs` for two matrices, computed in `res_vt`, with DAPHNE's broadcasting.
+///
+/// # Safety
+/// `lhs` and `rhs` are null or live handles from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_binary_mm(
+    op: i32,
+    res_vt: i32,
+    lhs: *mut Matrix,
+    rhs: *mut Matrix,
+) -> *mut Matrix {
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (lhs, rhs) = unsafe { (borrow_matrix(lhs)?, borrow_matrix(rhs)?) };
+        ew_binary::ew_binary(BinaryOp::decode(op)?, ValueType::decode(res_vt)?, lhs, rhs)
+            .map(new_handle)
+    })
+}
+
+/// `matrix op scalar` with a signed integer or bool carrier.
+///
+/// # Safety
+/// `lhs` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_binary_ms_i64(
+    op: i32,
+    res_vt: i32,
+    lhs: *mut Matrix,
+    rhs: i64,
+) -> *mut Matrix {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { matrix_scalar(op, res_vt, lhs, ScalarRef::Int(rhs)) }
+}
+
+/// `matrix op scalar` with an unsigned integer carrier.
+///
+/// # Safety
+/// `lhs` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_binary_ms_u64(
+    op: i32,
+    res_vt: i32,
+    lhs: *mut Matrix,
+    rhs: u64,
+) -> *mut Matrix {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { matrix_scalar(op, res_vt, lhs, ScalarRef::UInt(rhs)) }
+}
+
+/// `matrix op scalar` with a floating-point carrier.
+///
+/// # Safety
+/// `lhs` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_binary_ms_f64(
+    op: i32,
+    res_vt: i32,
+    lhs: *mut Matrix,
+    rhs: f64,
+) -> *mut Matrix {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { matrix_scalar(op, res_vt, lhs, ScalarRef::Float(rhs)) }
+}
+
+/// `matrix op string`.
+///
+/// # Safety
+/// `lhs` is null or a live handle from this runtime; `rhs` is null or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_binary_ms_str(
+    op: i32,
+    res_vt: i32,
+    lhs: *mut Matrix,
+    rhs: *const c_char,
+) -> *mut Matrix {
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (lhs, rhs) = unsafe { (borrow_matrix(lhs)?, borrow_str(rhs)?) };
+        let rhs = scalar_matrix(ScalarRef::Str(&rhs))?;
+        ew_binary::ew_binary(BinaryOp::decode(op)?, ValueType::decode(res_vt)?, lhs, &rhs)
+            .map(new_handle)
+    })
+}
+
+/// `scalar op matrix` with a signed integer or bool carrier; the result has the matrix's shape.
+///
+/// # Safety
+/// `rhs` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_binary_sm_i64(
+    op: i32,
+    res_vt: i32,
+    lhs: i64,
+    rhs: *mut Matrix,
+) -> *mut Matrix {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { scalar_matrix_op(op, res_vt, ScalarRef::Int(lhs), rhs) }
+}
+
+/// `scalar op matrix` with an unsigned integer carrier.
+///
+/// # Safety
+/// `rhs` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_binary_sm_u64(
+    op: i32,
+    res_vt: i32,
+    lhs: u64,
+    rhs: *mut Matrix,
+) -> *mut Matrix {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { scalar_matrix_op(op, res_vt, ScalarRef::UInt(lhs), rhs) }
+}
+
+/// `scalar op matrix` with a floating-point carrier.
+///
+/// # Safety
+/// `rhs` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_binary_sm_f64(
+    op: i32,
+    res_vt: i32,
+    lhs: f64,
+    rhs: *mut Matrix,
+) -> *mut Matrix {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { scalar_matrix_op(op, res_vt, ScalarRef::Float(lhs), rhs) }
+}
+
+/// `string op matrix`.
+///
+/// # Safety
+/// `lhs` is null or a NUL-terminated string; `rhs` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_binary_sm_str(
+    op: i32,
+    res_vt: i32,
+    lhs: *const c_char,
+    rhs: *mut Matrix,
+) -> *mut Matrix {
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (lhs, rhs) = unsafe { (borrow_str(lhs)?, borrow_matrix(rhs)?) };
+        let lhs = scalar_matrix(ScalarRef::Str(&lhs))?;
+        ew_binary::ew_binary_scalar_lhs(
+            BinaryOp::decode(op)?,
+            ValueType::decode(res_vt)?,
+            &lhs,
+            rhs,
+        )
+        .map(new_handle)
+    })
+}
+
+/// `op(arg)` cell by cell, computed in `res_vt`.
+///
+/// # Safety
+/// `arg` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_ew_unary(op: i32, res_vt: i32, arg: *mut Matrix) -> *mut Matrix {
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let arg = unsafe { borrow_matrix(arg) }?;
+        ew_unary::ew_unary(UnaryOp::decode(op)?, ValueType::decode(res_vt)?, arg).map(new_handle)
+    })
+}
+
+/// A scalar as a 1×1 matrix of its carrier's value type.
+fn scalar_matrix(value: ScalarRef<'_>) -> RtResult<Matrix> {
+    generation::fill(value.value_type(), value, 1, 1)
+}
+
+/// # Safety
+/// `lhs` is null or a live handle from this runtime.
+unsafe fn matrix_scalar(op: i32, res_vt: i32, lhs: *mut Matrix, rhs: ScalarRef<'_>) -> *mut Matrix {
+    ffi_guard(|| {
+        // SAFETY: forwarded from the caller's contract.
+        let lhs = unsafe { borrow_matrix(lhs) }?;
+        ew_binary::ew_binary(
+            BinaryOp::decode(op)?,
+            ValueType::decode(res_vt)?,
+            lhs,
+            &scalar_matrix(rhs)?,
+        )
+        .map(new_handle)
+    })
+}
+
+/// # Safety
+/// `rhs` is null or a live handle from this runtime.
+unsafe fn scalar_matrix_op(
+    op: i32,
+    res_vt: i32,
+    lhs: ScalarRef<'_>,
+    rhs: *mut Matrix,
+) -> *mut Matrix {
+    ffi_guard(|| {
+        // SAFETY: forwarded from the caller's contract.
+        let rhs = unsafe { borrow_matrix(rhs) }?;
+        ew_binary::ew_binary_scalar_lhs(
+            BinaryOp::decode(op)?,
+            ValueType::decode(res_vt)?,
+            &scalar_matrix(lhs)?,
+            rhs,
+        )
+        .map(new_handle)
+    })
+}

@@ -1,0 +1,241 @@
+//! The C ABI that compiled DaphneDSL programs call (JIT or AOT against `libdaphne_rt.a`).
+//!
+//! Conventions shared by every function here:
+//! - **Matrices** are opaque handles `*mut Matrix`, created by the runtime. Handles are never
+//!   freed yet (reference counting comes with the ref-count pass); creation and borrowing go
+//!   through `new_handle` and `borrow_matrix` only, so a header can be added in one place.
+//!   A null handle is a run-time error.
+//! - **Scalars** cross in three carriers: `i64` (signed integers and bool), `u64` (unsigned
+//!   integers) and `f64` (f64 and f32); kernels convert them with C++ `static_cast` semantics.
+//!   Functions come in one variant per carrier (`_i64`, `_u64`, `_f64`, sometimes `_str`).
+//! - **Codes**: `vt`/`res_vt` are [`ValueType`] codes, `op` a [`BinaryOp`], [`UnaryOp`] or
+//!   [`AggOp`] code; an unknown code is a run-time error.
+//! - **Strings** are NUL-terminated UTF-8 (invalid bytes are replaced by U+FFFD). Strings the
+//!   runtime returns are allocated by it and never freed yet.
+//! - **Errors**: every body runs under `ffi_guard`. A run-time error, or a panic (a runtime
+//!   bug), flushes standard output, prints `[error]: Execution error: <message>` there, and
+//!   exits with status 3, like DAPHNE. No panic unwinds into compiled code.
+//!
+//! [`kernel_symbols`] lists every function for JIT symbol registration.
+
+use std::borrow::Cow;
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{self, AssertUnwindSafe};
+
+use crate::error::{RtResult, RuntimeError};
+use crate::matrix::Matrix;
+use crate::output;
+
+#[cfg(doc)]
+use crate::{AggOp, BinaryOp, UnaryOp, ValueType};
+
+mod aggregation;
+mod elementwise;
+mod generation;
+mod lifecycle;
+mod printing;
+mod reorganization;
+mod strings;
+
+pub use aggregation::*;
+pub use elementwise::*;
+pub use generation::*;
+pub use lifecycle::*;
+pub use printing::*;
+pub use reorganization::*;
+pub use strings::*;
+
+/// `(name, address)` of every exported function, for registering the runtime with a JIT.
+pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
+    macro_rules! symbol_table {
+        ($($name:ident),* $(,)?) => {
+            vec![$((stringify!($name), $name as *mut ())),*]
+        };
+    }
+    symbol_table![
+        // printing
+        daphne_print_i64,
+        daphne_print_u64,
+        daphne_print_f64,
+        daphne_print_str,
+        daphne_print_matrix,
+        // generation
+        daphne_matrix_from_buffer,
+        daphne_fill_i64,
+        daphne_fill_u64,
+        daphne_fill_f64,
+        daphne_fill_str,
+        daphne_seq_i64,
+        daphne_seq_u64,
+        daphne_seq_f64,
+        daphne_rand_i64,
+        daphne_rand_u64,
+        daphne_rand_f64,
+        // reorganization and cell access
+        daphne_reshape,
+        daphne_transpose,
+        daphne_nrow,
+        daphne_ncol,
+        daphne_cast_matrix,
+        daphne_matrix_get_i64,
+        daphne_matrix_get_u64,
+        daphne_matrix_get_f64,
+        daphne_matrix_get_str,
+        daphne_as_scalar_i64,
+        daphne_as_scalar_u64,
+        daphne_as_scalar_f64,
+        daphne_as_scalar_str,
+        // elementwise
+        daphne_ew_binary_mm,
+        daphne_ew_binary_ms_i64,
+        daphne_ew_binary_ms_u64,
+        daphne_ew_binary_ms_f64,
+        daphne_ew_binary_ms_str,
+        daphne_ew_binary_sm_i64,
+        daphne_ew_binary_sm_u64,
+        daphne_ew_binary_sm_f64,
+        daphne_ew_binary_sm_str,
+        daphne_ew_unary,
+        // aggregation
+        daphne_agg_all_i64,
+        daphne_agg_all_u64,
+        daphne_agg_all_f64,
+        daphne_agg_row,
+        daphne_agg_col,
+        // strings
+        daphne_str_concat,
+        daphne_str_compare,
+        daphne_i64_to_str,
+        daphne_u64_to_str,
+        daphne_f64_to_str,
+        daphne_bool_to_str,
+        daphne_str_to_f64,
+        daphne_str_to_i64,
+        // lifecycle and errors
+        daphne_runtime_init,
+        daphne_runtime_finish,
+        daphne_flush,
+        daphne_stop,
+        daphne_fail,
+    ]
+}
+
+/// Runs an ABI function body: its value on success; on a run-time error or a panic, reports
+/// the error and exits with status 3 (see the module docs).
+fn ffi_guard<R>(body: impl FnOnce() -> RtResult<R>) -> R {
+    match panic::catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(error)) => fail(error.message()),
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            fail(&format!("internal runtime error: {detail}"))
+        }
+    }
+}
+
+/// Prints `[error]: Execution error: <message>` to standard output and exits with status 3.
+fn fail(message: &str) -> ! {
+    // The process ends either way; a failed write has nowhere else to be reported.
+    let _ = output::report_execution_error(message);
+    std::process::exit(3)
+}
+
+/// Moves a matrix to the heap and returns its handle.
+fn new_handle(matrix: Matrix) -> *mut Matrix {
+    Box::into_raw(Box::new(matrix))
+}
+
+/// Borrows the matrix behind a handle; null is an error.
+///
+/// # Safety
+/// `handle` is null or was returned by this runtime and is still alive.
+unsafe fn borrow_matrix<'a>(handle: *mut Matrix) -> RtResult<&'a Matrix> {
+    // SAFETY: the caller guarantees that a non-null handle points to a live `Matrix`.
+    unsafe { handle.as_ref() }.ok_or_else(|| RuntimeError::new("null matrix handle"))
+}
+
+/// Borrows a NUL-terminated string; null is an error.
+///
+/// # Safety
+/// `text` is null or points to a NUL-terminated string that outlives `'a`.
+unsafe fn borrow_str<'a>(text: *const c_char) -> RtResult<Cow<'a, str>> {
+    if text.is_null() {
+        bail!("null string");
+    }
+    // SAFETY: non-null and NUL-terminated by the caller's guarantee.
+    Ok(unsafe { CStr::from_ptr(text) }.to_string_lossy())
+}
+
+/// Hands a string to compiled code as a NUL-terminated C string (never freed yet).
+fn leak_str(text: String) -> RtResult<*const c_char> {
+    let text = CString::new(text).map_err(|_| {
+        RuntimeError::new("a string with a NUL byte cannot be passed to compiled code")
+    })?;
+    Ok(text.into_raw())
+}
+
+/// A row or column count, or a position, from compiled code; negative values are errors.
+fn to_index(value: i64, what: &str) -> RtResult<usize> {
+    usize::try_from(value).map_err(|_| RuntimeError::new(format!("invalid {what}: {value}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    /// The ABI source files; `kernel_symbols` must list exactly the functions they export.
+    const SOURCES: [&str; 7] = [
+        include_str!("aggregation.rs"),
+        include_str!("elementwise.rs"),
+        include_str!("generation.rs"),
+        include_str!("lifecycle.rs"),
+        include_str!("printing.rs"),
+        include_str!("reorganization.rs"),
+        include_str!("strings.rs"),
+    ];
+
+    #[test]
+    fn symbol_table_lists_every_exported_function_once() {
+        let table = kernel_symbols();
+        let listed: HashSet<&str> = table.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            listed.len(),
+            table.len(),
+            "duplicate names in kernel_symbols"
+        );
+        assert!(table.iter().all(|(_, address)| !address.is_null()));
+        let mut defined = HashSet::new();
+        for source in SOURCES {
+            for part in source.split("extern \"C\" fn ").skip(1) {
+                let name: String = part
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                assert!(defined.insert(name.clone()), "{name} defined twice");
+            }
+        }
+        let defined: HashSet<&str> = defined.iter().map(String::as_str).collect();
+        assert_eq!(listed, defined);
+    }
+
+    #[test]
+    fn helpers_reject_null_and_negative_values() {
+        // SAFETY: null is allowed.
+        assert!(unsafe { borrow_matrix(std::ptr::null_mut()) }.is_err());
+        // SAFETY: null is allowed.
+        assert!(unsafe { borrow_str(std::ptr::null()) }.is_err());
+        assert!(
+            to_index(-1, "number of rows")
+                .unwrap_err()
+                .message()
+                .contains("-1")
+        );
+        assert!(leak_str("a\0b".to_owned()).is_err());
+    }
+}
