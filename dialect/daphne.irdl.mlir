@@ -158,6 +158,16 @@ irdl.dialect @daphne {
   irdl.operation @idxmin_col { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
   irdl.operation @idxmax_col { %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix  irdl.operands(arg: %m)  irdl.results(res: %r) }
 
+  // ---- element-wise selection: cond ? then : else with a matrix condition ----
+  irdl.operation @cond {
+    %c = irdl.base @daphne::@matrix
+    %t = irdl.any
+    %e = irdl.any
+    %r = irdl.base @daphne::@matrix
+    irdl.operands(cond: %c, then_value: %t, else_value: %e)
+    irdl.results(res: %r)
+  }
+
   // ---- conversion ----
   irdl.operation @cast {
     %a = irdl.any

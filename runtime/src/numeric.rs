@@ -4,11 +4,11 @@
 //! integer arithmetic wraps (two's complement in practice), integer `/` truncates, `%` keeps the
 //! dividend's sign, `pow`, `log` and the math functions of integers go through `double` and are
 //! cast back, and `f32` uses the single-precision libm functions. Integer division or modulo by
-//! zero is undefined in C++; here it is a run-time error. `bool` arithmetic is C++'s: the
-//! operands promote to `int` and the result is `!= 0`.
+//! zero is undefined in C++; kernels reject it as a run-time error before computing (see
+//! [`Numeric::is_zero_divisor`]), so every operation here is total and never panics. `bool`
+//! arithmetic is C++'s: the operands promote to `int` and the result is `!= 0`.
 
 use crate::element::Element;
-use crate::error::{RtResult, RuntimeError};
 
 /// Arithmetic with C++ semantics for one numeric value type.
 pub trait Numeric: Element + Copy {
@@ -29,10 +29,14 @@ pub trait Numeric: Element + Copy {
     fn sub(self, rhs: Self) -> Self;
     /// `self * rhs`.
     fn mul(self, rhs: Self) -> Self;
-    /// `self / rhs`; integer division truncates, and dividing an integer by zero is an error.
-    fn div(self, rhs: Self) -> RtResult<Self>;
-    /// `fmod(self, rhs)`: the remainder with the dividend's sign; integer modulo zero is an error.
-    fn rem(self, rhs: Self) -> RtResult<Self>;
+    /// `self / rhs`; integer division truncates (an integer divided by zero gives 0: callers
+    /// reject zero divisors first).
+    fn div(self, rhs: Self) -> Self;
+    /// `fmod(self, rhs)`: the remainder with the dividend's sign (0 for an integer divisor 0).
+    fn rem(self, rhs: Self) -> Self;
+    /// `self / count` with the count as C++ `size_t`, e.g. a sum divided by its number of cells
+    /// (0 for integers and `count` 0: callers reject that first).
+    fn div_count(self, count: usize) -> Self;
     /// `pow(self, rhs)`.
     fn pow(self, rhs: Self) -> Self;
     /// `log(self) / log(base)`.
@@ -58,6 +62,11 @@ pub trait Numeric: Element + Copy {
     /// `static_cast` from `size_t` (e.g. the divisor of a mean).
     fn from_usize(value: usize) -> Self;
 
+    /// Whether dividing by `self` is undefined in C++ (an integer zero); never for floats.
+    fn is_zero_divisor(self) -> bool {
+        !Self::IS_FLOAT && self == Self::ZERO
+    }
+
     /// `std::min(self, rhs)`: `rhs` only if `rhs < self`, so a NaN in `self` is kept.
     fn min_of(self, rhs: Self) -> Self {
         if rhs < self { rhs } else { self }
@@ -67,10 +76,6 @@ pub trait Numeric: Element + Copy {
     fn max_of(self, rhs: Self) -> Self {
         if self < rhs { rhs } else { self }
     }
-}
-
-fn division_by_zero() -> RuntimeError {
-    RuntimeError::new("division by zero")
 }
 
 /// Implements [`Numeric`] for a float type; `$pick` chooses which of the two libm functions
@@ -93,12 +98,15 @@ macro_rules! float_numeric {
             fn mul(self, rhs: Self) -> Self {
                 self * rhs
             }
-            fn div(self, rhs: Self) -> RtResult<Self> {
-                Ok(self / rhs)
+            fn div(self, rhs: Self) -> Self {
+                self / rhs
             }
-            fn rem(self, rhs: Self) -> RtResult<Self> {
+            fn rem(self, rhs: Self) -> Self {
                 // Rust's float `%` is C's `fmod`.
-                Ok(self % rhs)
+                self % rhs
+            }
+            fn div_count(self, count: usize) -> Self {
+                self / count as $t
             }
             fn pow(self, rhs: Self) -> Self {
                 self.powf(rhs)
@@ -172,17 +180,17 @@ macro_rules! int_numeric {
             fn mul(self, rhs: Self) -> Self {
                 self.wrapping_mul(rhs)
             }
-            fn div(self, rhs: Self) -> RtResult<Self> {
-                if rhs == 0 {
-                    return Err(division_by_zero());
-                }
-                Ok(self.wrapping_div(rhs))
+            fn div(self, rhs: Self) -> Self {
+                if rhs == 0 { 0 } else { self.wrapping_div(rhs) }
             }
-            fn rem(self, rhs: Self) -> RtResult<Self> {
-                if rhs == 0 {
-                    return Err(division_by_zero());
-                }
-                Ok(self.wrapping_rem(rhs))
+            fn rem(self, rhs: Self) -> Self {
+                if rhs == 0 { 0 } else { self.wrapping_rem(rhs) }
+            }
+            fn div_count(self, count: usize) -> Self {
+                // Exact in i128 for every integer type and count; truncates toward zero.
+                i128::from(self)
+                    .checked_div(count as i128)
+                    .map_or(0, |quotient| quotient as $t)
             }
             fn pow(self, rhs: Self) -> Self {
                 Self::from_f64(self.to_f64().powf(rhs.to_f64()))
@@ -250,19 +258,14 @@ impl Numeric for bool {
     fn mul(self, rhs: Self) -> Self {
         self & rhs
     }
-    fn div(self, rhs: Self) -> RtResult<Self> {
-        if rhs {
-            Ok(self)
-        } else {
-            Err(division_by_zero())
-        }
+    fn div(self, rhs: Self) -> Self {
+        self && rhs
     }
-    fn rem(self, rhs: Self) -> RtResult<Self> {
-        if rhs {
-            Ok(false)
-        } else {
-            Err(division_by_zero())
-        }
+    fn rem(self, _rhs: Self) -> Self {
+        false
+    }
+    fn div_count(self, count: usize) -> Self {
+        self && count == 1
     }
     fn pow(self, rhs: Self) -> Self {
         Self::from_f64(self.to_f64().powf(rhs.to_f64()))
@@ -308,12 +311,17 @@ mod tests {
 
     #[test]
     fn integer_semantics() {
-        assert_eq!(7i64.div(-2), Ok(-3));
-        assert_eq!((-7i64).rem(3), Ok(-1));
-        assert_eq!(7i32.rem(-3), Ok(1));
-        assert!(1u8.div(0).is_err());
-        assert!(1i8.rem(0).is_err());
-        assert_eq!(i64::MIN.div(-1), Ok(i64::MIN));
+        assert_eq!(Numeric::div(7i64, -2), -3);
+        assert_eq!(Numeric::rem(-7i64, 3), -1);
+        assert_eq!(Numeric::rem(7i32, -3), 1);
+        assert!(0u8.is_zero_divisor() && !1i8.is_zero_divisor() && !0.0f64.is_zero_divisor());
+        assert_eq!(Numeric::div(1u8, 0), 0);
+        assert_eq!(Numeric::rem(1i8, 0), 0);
+        assert_eq!(Numeric::div(i64::MIN, -1), i64::MIN);
+        assert_eq!(Numeric::rem(i64::MIN, -1), 0);
+        assert_eq!((-7i64).div_count(2), -3);
+        assert_eq!(250u8.div_count(256), 0);
+        assert_eq!(5i8.div_count(0), 0);
         assert_eq!(Numeric::pow(2i64, 10), 1024);
         assert_eq!(Numeric::pow(2i64, -1), 0);
         assert_eq!(Numeric::log(100i32, 10), 2);
@@ -328,9 +336,11 @@ mod tests {
 
     #[test]
     fn float_semantics() {
-        assert_eq!(7.5f64.rem(2.0), Ok(1.5));
-        assert_eq!((-7.5f64).rem(2.0), Ok(-1.5));
-        assert_eq!(1.0f64.div(0.0), Ok(f64::INFINITY));
+        assert_eq!(Numeric::rem(7.5f64, 2.0), 1.5);
+        assert_eq!(Numeric::rem(-7.5f64, 2.0), -1.5);
+        assert_eq!(Numeric::div(1.0f64, 0.0), f64::INFINITY);
+        assert!(0.0f64.div_count(0).is_nan());
+        assert_eq!(7.0f32.div_count(2), 3.5);
         assert_eq!(Numeric::log(8.0f64, 2.0), 3.0);
         assert_eq!((-0.0f64).sign().to_bits(), 0.0f64.to_bits());
         assert_eq!((-3.0f32).sign(), -1.0);
@@ -348,7 +358,8 @@ mod tests {
         assert!(!true.sub(true));
         assert!(Numeric::pow(false, false));
         assert!(!Numeric::pow(false, true));
-        assert!(true.div(false).is_err());
+        assert!(false.is_zero_divisor());
+        assert!(true.div_count(1) && !true.div_count(2));
         assert_eq!(true.to_f64(), 1.0);
     }
 }

@@ -5,7 +5,7 @@
 //! everything else becomes `daphne.*` operations with DaphneDSL's value types (`si64`, `f64`,
 //! `!daphne.matrix<f64>`, ...). Each operation carries its `file:line:col` location.
 
-use daphne_sema::hir::{Constant, Expr, ExprKind, FlowVar, Program, Stmt};
+use daphne_sema::hir::{Constant, Expr, ExprKind, FlowVar, Function, Program, Stmt};
 use daphne_sema::types::{Type as HirType, ValueType};
 use daphne_syntax::ast::Span;
 use melior::{
@@ -13,7 +13,7 @@ use melior::{
     ir::{
         Attribute, Block, BlockLike, Identifier, Location, Module, Operation, Region, RegionLike,
         Type, Value, ValueLike,
-        attribute::{FloatAttribute, IntegerAttribute, StringAttribute, TypeAttribute},
+        attribute::{FlatSymbolRefAttribute, FloatAttribute, IntegerAttribute, StringAttribute, TypeAttribute},
         operation::{OperationBuilder, OperationLike},
         r#type::{FunctionType, IntegerType},
     },
@@ -25,21 +25,10 @@ use std::collections::HashMap;
 pub fn emit<'c>(context: &'c Context, program: &Program, file: &str, source: &str) -> Module<'c> {
     let module = Module::new(Location::unknown(context));
     let mut e = Emitter { context, file, line_starts: line_starts(source), vars: HashMap::new() };
-    let body = Block::new(&[]);
-    e.stmts(&body, &program.main);
-    body.append_operation(OperationBuilder::new("func.return", Location::unknown(context)).build().expect("func.return"));
-    let region = Region::new();
-    region.append_block(body);
-    let fty = FunctionType::new(context, &[], &[]);
-    let func = OperationBuilder::new("func.func", Location::unknown(context))
-        .add_attributes(&[
-            (Identifier::new(context, "sym_name"), StringAttribute::new(context, "main").into()),
-            (Identifier::new(context, "function_type"), TypeAttribute::new(fty.into()).into()),
-        ])
-        .add_regions([region])
-        .build()
-        .expect("func.func");
-    module.body().append_operation(func);
+    let main = Function { symbol: "main".into(), params: vec![], results: vec![], body: program.main.clone(), span: Span::default() };
+    for f in std::iter::once(&main).chain(&program.functions) {
+        module.body().append_operation(e.function(f));
+    }
     module
 }
 
@@ -122,6 +111,49 @@ impl<'c> Emitter<'c, '_> {
             .unwrap_or_else(|e| panic!("building {name}: {e}"))
     }
 
+    /// `func.func @symbol(params) -> results` with the function's body.
+    fn function(&mut self, f: &Function) -> Operation<'c> {
+        let loc = self.loc(f.span);
+        let params: Vec<Type> = f.params.iter().map(|p| self.ty(p.ty)).collect();
+        let results: Vec<Type> = f.results.iter().map(|t| self.ty(*t)).collect();
+        let args: Vec<(Type, Location)> = params.iter().map(|t| (*t, loc)).collect();
+        let body = Block::new(&args);
+        self.vars.clear();
+        for (i, p) in f.params.iter().enumerate() {
+            self.vars.insert(p.name.clone(), body.argument(i).expect("parameter").to_raw());
+        }
+        self.stmts(&body, &f.body);
+        if f.symbol == "main" {
+            body.append_operation(self.build("func.return", loc, &[], &[]));
+        }
+        let region = Region::new();
+        region.append_block(body);
+        let fty = FunctionType::new(self.context, &params, &results);
+        OperationBuilder::new("func.func", loc)
+            .add_attributes(&[
+                (Identifier::new(self.context, "sym_name"), StringAttribute::new(self.context, &f.symbol).into()),
+                (Identifier::new(self.context, "function_type"), TypeAttribute::new(fty.into()).into()),
+            ])
+            .add_regions([region])
+            .build()
+            .expect("func.func")
+    }
+
+    /// Emits a UDF call; returns all its results.
+    fn call(&mut self, block: &Block<'c>, e: &Expr) -> Vec<MlirValue> {
+        let ExprKind::Call { symbol, args, results } = &e.kind else { unreachable!("only calls have several results") };
+        let operands: Vec<MlirValue> = args.iter().map(|a| self.expr(block, a).expect("argument value")).collect();
+        let operands: Vec<Value> = operands.iter().map(|v| val(*v)).collect();
+        let types: Vec<Type> = results.iter().map(|t| self.ty(*t)).collect();
+        let op = OperationBuilder::new("func.call", self.loc(e.span))
+            .add_operands(&operands)
+            .add_results(&types)
+            .add_attributes(&[(Identifier::new(self.context, "callee"), FlatSymbolRefAttribute::new(self.context, symbol).into())])
+            .build()
+            .expect("func.call");
+        self.op(block, op)
+    }
+
     fn stmts(&mut self, block: &Block<'c>, stmts: &[Stmt]) {
         for s in stmts {
             self.stmt(block, s);
@@ -136,6 +168,17 @@ impl<'c> Emitter<'c, '_> {
             }
             Stmt::Expr(e) => {
                 self.expr(block, e);
+            }
+            Stmt::AssignMulti { names, value } => {
+                let results = self.call(block, value);
+                for (n, v) in names.iter().zip(results) {
+                    self.vars.insert(n.clone(), v);
+                }
+            }
+            Stmt::Return(values) => {
+                let vs: Vec<MlirValue> = values.iter().map(|v| self.expr(block, v).expect("returned value")).collect();
+                let loc = values.first().map_or(Location::unknown(self.context), |v| self.loc(v.span));
+                block.append_operation(self.build("func.return", loc, &vs, &[]));
             }
             Stmt::If { cond, then_body, else_body, merged } => {
                 let c = self.expr(block, cond).expect("condition value");
@@ -344,6 +387,14 @@ impl<'c> Emitter<'c, '_> {
                 Some(self.constant_op(block, attr, ty, loc))
             }
             ExprKind::Var(name) => Some(self.vars[name]),
+            ExprKind::Call { .. } => self.call(block, e).first().copied(),
+            ExprKind::Select { cond, then_expr, else_expr } => {
+                let c = self.expr(block, cond).expect("condition");
+                let t = self.expr(block, then_expr).expect("value");
+                let f = self.expr(block, else_expr).expect("value");
+                let ty = self.ty(e.ty.expect("select has a type"));
+                Some(self.op(block, self.build("arith.select", loc, &[c, t, f], &[ty]))[0])
+            }
             ExprKind::MatrixLit { elems, rows, cols } => {
                 let values: Vec<MlirValue> = elems.iter().map(|x| self.expr(block, x).expect("value")).collect();
                 let i64t = IntegerType::new(self.context, 64).into();

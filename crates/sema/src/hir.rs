@@ -13,6 +13,24 @@ use daphne_syntax::ast::Span;
 pub struct Program {
     /// The statements of the main function.
     pub main: Vec<Stmt>,
+    /// User-defined functions, one per specialization (untyped UDFs are monomorphized per
+    /// call-site signature), in the order they were first called.
+    pub functions: Vec<Function>,
+}
+
+/// A user-defined function, specialized to concrete parameter types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    /// The unique symbol name of this specialization.
+    pub symbol: String,
+    /// Parameter names and types.
+    pub params: Vec<FlowVar>,
+    /// Result types.
+    pub results: Vec<Type>,
+    /// The body; it ends with exactly one `Return` (early returns are rewritten into flags).
+    pub body: Vec<Stmt>,
+    /// Where the function was defined.
+    pub span: Span,
 }
 
 /// A variable flowing out of a control-flow statement, with its type.
@@ -27,6 +45,15 @@ pub struct FlowVar {
 /// A statement.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
+    /// `a, b, c = f(...)`: the results of a multi-result call.
+    AssignMulti {
+        /// The variables, one per result.
+        names: Vec<String>,
+        /// The call (an [`ExprKind::Call`]).
+        value: Expr,
+    },
+    /// `return e1, e2;` (only as the last statement of a function body).
+    Return(Vec<Expr>),
     /// `name = value`
     Assign {
         /// The variable.
@@ -112,6 +139,24 @@ pub enum ExprKind {
         op: Op,
         /// Its operands, in the dialect's operand order.
         args: Vec<Expr>,
+    },
+    /// A call of a user-defined function specialization.
+    Call {
+        /// The callee's symbol (see [`Function::symbol`]).
+        symbol: String,
+        /// The arguments, already matching the parameter types.
+        args: Vec<Expr>,
+        /// All result types (the expression's `ty` is the first one).
+        results: Vec<Type>,
+    },
+    /// `cond ? then : else` with a scalar condition: both sides are evaluated.
+    Select {
+        /// A bool scalar.
+        cond: Box<Expr>,
+        /// Value when true.
+        then_expr: Box<Expr>,
+        /// Value when false.
+        else_expr: Box<Expr>,
     },
     /// A matrix literal with constant dimensions; elements already have the matrix's value type.
     MatrixLit {
@@ -284,4 +329,6 @@ ops! {
     Stop = "stop",
     /// `now()`
     Now = "now",
+    /// `c ? t : e` with a matrix condition
+    Cond = "cond",
 }

@@ -7,6 +7,7 @@
 //! be the same on every path out of an `if` and across loop iterations.
 
 mod builtins;
+mod functions;
 pub mod hir;
 pub mod types;
 
@@ -21,9 +22,20 @@ pub type ScriptArgs = HashMap<String, String>;
 
 /// Analyses a parsed script. All errors found are returned together.
 pub fn analyze(script: &ast::Script, args: &ScriptArgs) -> Result<Program, Vec<Diagnostic>> {
-    let mut a = Analyzer { scopes: vec![HashMap::new()], read_only: Vec::new(), diags: Vec::new(), args };
-    let main = a.block(&script.stmts);
-    if a.diags.is_empty() { Ok(Program { main }) } else { Err(a.diags) }
+    let mut a = Analyzer {
+        scopes: vec![HashMap::new()],
+        read_only: Vec::new(),
+        diags: Vec::new(),
+        args,
+        functions: functions::Functions::default(),
+    };
+    let stmts = a.collect_functions(&script.stmts);
+    let mut main = Vec::new();
+    for s in stmts {
+        // Errors are recorded; analysis continues with the next statement.
+        let _ = a.stmt(s, &mut main);
+    }
+    if a.diags.is_empty() { Ok(Program { main, functions: a.functions.done }) } else { Err(a.diags) }
 }
 
 /// Marker for an error that has already been reported as a diagnostic.
@@ -39,6 +51,7 @@ pub(crate) struct Analyzer<'a> {
     read_only: Vec<String>,
     diags: Vec<Diagnostic>,
     args: &'a ScriptArgs,
+    functions: functions::Functions,
 }
 
 impl Analyzer<'_> {
@@ -88,7 +101,9 @@ impl Analyzer<'_> {
             }
             ast::StmtKind::Assign { targets, value } => {
                 if targets.len() != 1 {
-                    return self.error(stmt.span, "assignment to several variables needs a function with several results, which is not supported yet");
+                    let s = self.assign_multi(targets, value, stmt.span)?;
+                    out.push(s);
+                    return Ok(());
                 }
                 let target = &targets[0];
                 if target.index.is_some() {
@@ -170,10 +185,11 @@ impl Analyzer<'_> {
                 out.push(Stmt::For { var: var.name.clone(), from, to, step, body, carried });
             }
             ast::StmtKind::FuncDef(f) => {
-                return self.error(f.name.span, "user-defined functions are not supported yet");
+                return self.error(f.name.span, "functions can only be defined at the top level of a script");
             }
-            ast::StmtKind::Return(_) => {
-                return self.error(stmt.span, "`return` outside of a function");
+            ast::StmtKind::Return(values) => {
+                let s = self.return_stmt(values, stmt.span)?;
+                out.push(s);
             }
             ast::StmtKind::Import { .. } => {
                 return self.error(stmt.span, "imports are not supported yet");
@@ -277,10 +293,13 @@ impl Analyzer<'_> {
                 let (r, _) = self.value(rhs)?;
                 self.binary(*op, l, r, span)
             }
+            ast::ExprKind::Call { callee, args, kernel_hint } if self.is_udf(&callee.name) => {
+                self.udf_call(&callee.name, args, kernel_hint.is_some(), span)
+            }
             ast::ExprKind::Call { callee, args, .. } => self.call(callee, args, span),
             ast::ExprKind::Cast { target, expr } => self.cast(target, expr, span),
             ast::ExprKind::Matrix { elems, dims } => self.matrix_literal(elems, dims.as_ref(), span),
-            ast::ExprKind::Ternary { .. } => self.error(span, "the conditional operator `?:` is not supported yet"),
+            ast::ExprKind::Ternary { cond, then_expr, else_expr } => self.ternary(cond, then_expr, else_expr, span),
             ast::ExprKind::FrameCols(_) | ast::ExprKind::FrameRows(_) => {
                 self.error(span, "frame literals are not supported yet")
             }
@@ -341,6 +360,25 @@ impl Analyzer<'_> {
             B::MatMul => unreachable!("handled above"),
         };
         Ok(op_expr(hop, vec![l, r], Some(data(vt)), span))
+    }
+
+    /// `c ? t : e`. With a scalar condition both sides must have the same type (both are
+    /// evaluated); a matrix condition selects element-wise between same-value-type operands.
+    fn ternary(&mut self, cond: &ast::Expr, t: &ast::Expr, e: &ast::Expr, span: Span) -> Res<Expr> {
+        let (c, ct) = self.value(cond)?;
+        let (tv, tt) = self.value(t)?;
+        let (ev, et) = self.value(e)?;
+        if ct.is_matrix() {
+            if tt.value_type() != et.value_type() {
+                return self.error(span, format!("both sides of `?:` must have the same value type, found {tt} and {et}"));
+            }
+            return Ok(op_expr(Op::Cond, vec![c, tv, ev], Some(Type::Matrix(tt.value_type())), span));
+        }
+        if tt != et {
+            return self.error(span, format!("both sides of `?:` must have the same type, found {tt} and {et}"));
+        }
+        let c = coerce(c, Type::Scalar(ValueType::Bool));
+        Ok(Expr { kind: ExprKind::Select { cond: Box::new(c), then_expr: Box::new(tv), else_expr: Box::new(ev) }, ty: Some(tt), span })
     }
 
     fn cast(&mut self, target: &ast::CastTarget, expr: &ast::Expr, span: Span) -> Res<Expr> {

@@ -98,16 +98,16 @@ pub fn agg_axis(op: AggOp, axis: Axis, res_vt: ValueType, arg: &Matrix) -> RtRes
 
 /// A full aggregation in `T`.
 fn full_aggregate<T: Numeric>(op: AggOp, arg: &DenseMatrix<T>) -> RtResult<T> {
-    let n_cells = T::from_usize(arg.num_cells());
+    let n_cells = arg.num_cells();
     let sum = || reduce_all(arg, T::ZERO, T::add);
     match op {
         AggOp::SUM => Ok(sum()),
         AggOp::PROD => Ok(reduce_all(arg, T::ONE, T::mul)),
         AggOp::MIN => Ok(reduce_all(arg, T::MIN_IDENTITY, T::min_of)),
         AggOp::MAX => Ok(reduce_all(arg, T::MAX_IDENTITY, T::max_of)),
-        AggOp::MEAN => sum().div(n_cells),
+        AggOp::MEAN => divide_by_count(sum(), n_cells),
         AggOp::VAR | AggOp::STDDEV => {
-            let mean = sum().div(n_cells)?;
+            let mean = divide_by_count(sum(), n_cells)?;
             let mut squares = T::ZERO;
             for row in arg.row_iter() {
                 for &value in row {
@@ -115,7 +115,7 @@ fn full_aggregate<T: Numeric>(op: AggOp, arg: &DenseMatrix<T>) -> RtResult<T> {
                     squares = squares.add(deviation.mul(deviation));
                 }
             }
-            finish_variance(op, squares.div(n_cells)?)
+            Ok(finish_variance(op, divide_by_count(squares, n_cells)?))
         }
         AggOp::IDXMIN | AggOp::IDXMAX => {
             bail!(
@@ -126,13 +126,21 @@ fn full_aggregate<T: Numeric>(op: AggOp, arg: &DenseMatrix<T>) -> RtResult<T> {
     }
 }
 
+/// `sum / count` like C++ `sum / size_t`; for integers, no cells is a division by zero.
+fn divide_by_count<T: Numeric>(sum: T, count: usize) -> RtResult<T> {
+    if count == 0 && !T::IS_FLOAT {
+        bail!("division by zero");
+    }
+    Ok(sum.div_count(count))
+}
+
 /// `VAR` is the variance itself, `STDDEV` its square root (computed in `T`).
-fn finish_variance<T: Numeric>(op: AggOp, variance: T) -> RtResult<T> {
-    Ok(if op == AggOp::STDDEV {
+fn finish_variance<T: Numeric>(op: AggOp, variance: T) -> T {
+    if op == AggOp::STDDEV {
         variance.libm(f64::sqrt, f32::sqrt)
     } else {
         variance
-    })
+    }
 }
 
 /// Reduces all cells in DAPHNE's order (see the module docs).
@@ -173,10 +181,10 @@ fn line_aggregate<T: Numeric>(op: AggOp, axis: Axis, arg: &DenseMatrix<T>) -> Rt
             |_, _, acc, &value| *acc = f(*acc, value),
         )
     };
-    let line_len = T::from_usize(match axis {
+    let line_len = match axis {
         Axis::Rows => arg.cols(),
         Axis::Cols => arg.rows(),
-    });
+    };
     match op {
         AggOp::SUM => Ok(fold(T::ZERO, T::add)),
         AggOp::PROD => Ok(fold(T::ONE, T::mul)),
@@ -185,7 +193,7 @@ fn line_aggregate<T: Numeric>(op: AggOp, axis: Axis, arg: &DenseMatrix<T>) -> Rt
         AggOp::MEAN | AggOp::VAR | AggOp::STDDEV => {
             let means = fold(T::ZERO, T::add)
                 .into_iter()
-                .map(|sum| sum.div(line_len))
+                .map(|sum| divide_by_count(sum, line_len))
                 .collect::<RtResult<Vec<_>>>()?;
             if op == AggOp::MEAN {
                 return Ok(means);
@@ -203,7 +211,7 @@ fn line_aggregate<T: Numeric>(op: AggOp, axis: Axis, arg: &DenseMatrix<T>) -> Rt
             );
             squares
                 .into_iter()
-                .map(|sum| finish_variance(op, sum.div(line_len)?))
+                .map(|sum| Ok(finish_variance(op, divide_by_count(sum, line_len)?)))
                 .collect()
         }
         AggOp::IDXMIN | AggOp::IDXMAX => bail!(

@@ -127,7 +127,8 @@ fn compute(
     let both_strings = lhs.value_type() == ValueType::STR && rhs.value_type() == ValueType::STR;
     if op.is_comparison() && (res_vt == ValueType::STR || both_strings) {
         let (lhs, rhs) = (lhs.to_dense::<String>()?, rhs.to_dense::<String>()?);
-        let flags = zip_broadcast(&lhs, &rhs, shape, |a, b| strings::compare(op, a, b))?;
+        let ordering_matches = strings::comparison(op)?;
+        let flags = zip_broadcast(&lhs, &rhs, shape, |a, b| ordering_matches(a.cmp(b)))?;
         let out_vt = if res_vt == ValueType::STR {
             ValueType::SI64
         } else {
@@ -143,7 +144,7 @@ fn compute(
             bail!("the binary operation {} is not supported on strings", op.name());
         }
         let (lhs, rhs) = (lhs.to_dense::<String>()?, rhs.to_dense::<String>()?);
-        Ok(Matrix::from(zip_broadcast(&lhs, &rhs, shape, |a, b| Ok(strings::concat(a, b)))?))
+        Ok(Matrix::from(zip_broadcast(&lhs, &rhs, shape, |a, b| strings::concat(a, b))?))
     })
 }
 
@@ -154,30 +155,55 @@ fn numeric_binary<T: Numeric>(
     rhs: &DenseMatrix<T>,
     shape: (usize, usize),
 ) -> RtResult<DenseMatrix<T>> {
+    if matches!(op, BinaryOp::DIV | BinaryOp::MOD) {
+        reject_zero_divisors(rhs, shape)?;
+    }
     // One loop per op, so that each loop body is a single inlined operation.
     match op {
-        BinaryOp::ADD => zip_broadcast(lhs, rhs, shape, |&a, &b| Ok(a.add(b))),
-        BinaryOp::SUB => zip_broadcast(lhs, rhs, shape, |&a, &b| Ok(a.sub(b))),
-        BinaryOp::MUL => zip_broadcast(lhs, rhs, shape, |&a, &b| Ok(a.mul(b))),
+        BinaryOp::ADD => zip_broadcast(lhs, rhs, shape, |&a, &b| a.add(b)),
+        BinaryOp::SUB => zip_broadcast(lhs, rhs, shape, |&a, &b| a.sub(b)),
+        BinaryOp::MUL => zip_broadcast(lhs, rhs, shape, |&a, &b| a.mul(b)),
         BinaryOp::DIV => zip_broadcast(lhs, rhs, shape, |&a, &b| a.div(b)),
-        BinaryOp::POW => zip_broadcast(lhs, rhs, shape, |&a, &b| Ok(a.pow(b))),
+        BinaryOp::POW => zip_broadcast(lhs, rhs, shape, |&a, &b| a.pow(b)),
         BinaryOp::MOD => zip_broadcast(lhs, rhs, shape, |&a, &b| a.rem(b)),
-        BinaryOp::LOG => zip_broadcast(lhs, rhs, shape, |&a, &b| Ok(a.log(b))),
-        BinaryOp::MIN => zip_broadcast(lhs, rhs, shape, |&a, &b| Ok(a.min_of(b))),
-        BinaryOp::MAX => zip_broadcast(lhs, rhs, shape, |&a, &b| Ok(a.max_of(b))),
+        BinaryOp::LOG => zip_broadcast(lhs, rhs, shape, |&a, &b| a.log(b)),
+        BinaryOp::MIN => zip_broadcast(lhs, rhs, shape, |&a, &b| a.min_of(b)),
+        BinaryOp::MAX => zip_broadcast(lhs, rhs, shape, |&a, &b| a.max_of(b)),
         BinaryOp::AND => zip_broadcast(lhs, rhs, shape, |&a, &b| {
-            Ok(T::from_bool(a.is_true() && b.is_true()))
+            T::from_bool(a.is_true() && b.is_true())
         }),
         BinaryOp::OR => zip_broadcast(lhs, rhs, shape, |&a, &b| {
-            Ok(T::from_bool(a.is_true() || b.is_true()))
+            T::from_bool(a.is_true() || b.is_true())
         }),
-        BinaryOp::EQ => zip_broadcast(lhs, rhs, shape, |a, b| Ok(T::from_bool(a == b))),
-        BinaryOp::NE => zip_broadcast(lhs, rhs, shape, |a, b| Ok(T::from_bool(a != b))),
-        BinaryOp::LT => zip_broadcast(lhs, rhs, shape, |a, b| Ok(T::from_bool(a < b))),
-        BinaryOp::LE => zip_broadcast(lhs, rhs, shape, |a, b| Ok(T::from_bool(a <= b))),
-        BinaryOp::GT => zip_broadcast(lhs, rhs, shape, |a, b| Ok(T::from_bool(a > b))),
-        BinaryOp::GE => zip_broadcast(lhs, rhs, shape, |a, b| Ok(T::from_bool(a >= b))),
+        BinaryOp::EQ => zip_broadcast(lhs, rhs, shape, |a, b| T::from_bool(a == b)),
+        BinaryOp::NE => zip_broadcast(lhs, rhs, shape, |a, b| T::from_bool(a != b)),
+        BinaryOp::LT => zip_broadcast(lhs, rhs, shape, |a, b| T::from_bool(a < b)),
+        BinaryOp::LE => zip_broadcast(lhs, rhs, shape, |a, b| T::from_bool(a <= b)),
+        BinaryOp::GT => zip_broadcast(lhs, rhs, shape, |a, b| T::from_bool(a > b)),
+        BinaryOp::GE => zip_broadcast(lhs, rhs, shape, |a, b| T::from_bool(a >= b)),
     }
+}
+
+/// Integer division or modulo by zero is an error; only the cells of `rhs` that the result
+/// reads are checked (see [`zip_broadcast`]).
+fn reject_zero_divisors<T: Numeric>(
+    rhs: &DenseMatrix<T>,
+    (rows, cols): (usize, usize),
+) -> RtResult<()> {
+    if T::IS_FLOAT || rows == 0 || cols == 0 {
+        return Ok(());
+    }
+    let used_rows = if rhs.rows() == 1 { 1 } else { rows };
+    let used_cols = if rhs.cols() == 1 { 1 } else { cols };
+    let used = rhs.slice(0..used_rows, 0..used_cols)?;
+    if used
+        .row_iter()
+        .flatten()
+        .any(|divisor| divisor.is_zero_divisor())
+    {
+        bail!("division by zero");
+    }
+    Ok(())
 }
 
 /// Applies `f` cell by cell over `shape`; an operand with one row (column) is read at row
@@ -186,16 +212,25 @@ fn zip_broadcast<A, B, R>(
     lhs: &DenseMatrix<A>,
     rhs: &DenseMatrix<B>,
     (rows, cols): (usize, usize),
-    mut f: impl FnMut(&A, &B) -> RtResult<R>,
+    mut f: impl FnMut(&A, &B) -> R,
 ) -> RtResult<DenseMatrix<R>> {
     let mut out = alloc_cells(rows, cols)?;
-    let lhs_step = usize::from(lhs.cols() != 1);
-    let rhs_step = usize::from(rhs.cols() != 1);
-    for r in 0..rows {
-        let lhs_row = lhs.row(if lhs.rows() == 1 { 0 } else { r });
-        let rhs_row = rhs.row(if rhs.rows() == 1 { 0 } else { r });
-        for c in 0..cols {
-            out.push(f(&lhs_row[c * lhs_step], &rhs_row[c * rhs_step])?);
+    if cols > 0 {
+        for r in 0..rows {
+            let lhs_row = lhs.row(if lhs.rows() == 1 { 0 } else { r });
+            let rhs_row = rhs.row(if rhs.rows() == 1 { 0 } else { r });
+            // One loop per stretching pattern keeps the loops free of index arithmetic.
+            match (lhs.cols() == 1, rhs.cols() == 1) {
+                (false, false) => out.extend(
+                    lhs_row[..cols]
+                        .iter()
+                        .zip(&rhs_row[..cols])
+                        .map(|(a, b)| f(a, b)),
+                ),
+                (false, true) => out.extend(lhs_row[..cols].iter().map(|a| f(a, &rhs_row[0]))),
+                (true, false) => out.extend(rhs_row[..cols].iter().map(|b| f(&lhs_row[0], b))),
+                (true, true) => out.extend((0..cols).map(|_| f(&lhs_row[0], &rhs_row[0]))),
+            }
         }
     }
     DenseMatrix::from_vec(rows, cols, out)
@@ -268,6 +303,17 @@ mod tests {
         assert!(ew_binary(BinaryOp::MOD, ValueType::UI8, &a, &zero).is_err());
         // The same division in f64 is fine.
         assert!(ew_binary(BinaryOp::DIV, ValueType::F64, &a, &zero).is_ok());
+    }
+
+    #[test]
+    fn only_divisors_that_are_read_must_be_non_zero() {
+        // The left-vector quirk reads only the first row of the right operand.
+        let row = matrix(1, 2, vec![6i64, 8]);
+        let m = matrix(2, 2, vec![3i64, 4, 0, 0]);
+        let quotient = ew_binary(BinaryOp::DIV, ValueType::SI64, &row, &m).unwrap();
+        assert_eq!(values::<i64>(&quotient), (1, 2, vec![2, 2]));
+        let col = matrix(2, 1, vec![1i64, 0]);
+        assert!(ew_binary(BinaryOp::MOD, ValueType::SI64, &m, &col).is_err());
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn seq_len<T: Numeric>(from: T, to: T, inc: T) -> RtResult<usize> {
         _ => to
             .sub(from)
             .abs()
-            .div(inc.abs())?
+            .div(inc.abs())
             .libm(f64::ceil, f32::ceil)
             .to_f64(),
     };

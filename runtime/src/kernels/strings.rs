@@ -16,14 +16,18 @@ pub fn concat(a: &str, b: &str) -> String {
 /// Compares two strings byte-wise like `std::string` with one of the comparison ops
 /// (`EQ NE LT LE GT GE`); any other op is an error.
 pub fn compare(op: BinaryOp, a: &str, b: &str) -> RtResult<bool> {
-    let ordering = a.cmp(b);
+    Ok(comparison(op)?(a.cmp(b)))
+}
+
+/// The comparison op as a test on the [`Ordering`] of its operands; non-comparisons are errors.
+pub fn comparison(op: BinaryOp) -> RtResult<fn(Ordering) -> bool> {
     Ok(match op {
-        BinaryOp::EQ => ordering == Ordering::Equal,
-        BinaryOp::NE => ordering != Ordering::Equal,
-        BinaryOp::LT => ordering == Ordering::Less,
-        BinaryOp::LE => ordering != Ordering::Greater,
-        BinaryOp::GT => ordering == Ordering::Greater,
-        BinaryOp::GE => ordering != Ordering::Less,
+        BinaryOp::EQ => Ordering::is_eq,
+        BinaryOp::NE => Ordering::is_ne,
+        BinaryOp::LT => Ordering::is_lt,
+        BinaryOp::LE => Ordering::is_le,
+        BinaryOp::GT => Ordering::is_gt,
+        BinaryOp::GE => Ordering::is_ge,
         _ => bail!(
             "the binary operation {} is not supported on strings",
             op.name()
