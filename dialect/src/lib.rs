@@ -83,6 +83,23 @@ pub fn matrix_element<'c>(context: &'c Context, ty: Type<'c>) -> Option<Type<'c>
     Type::parse(context, inner)
 }
 
+/// The text of a string attribute (melior's `StringAttribute::value` panics on empty strings).
+pub fn string_attr_value(attr: melior::ir::Attribute) -> Option<String> {
+    use melior::ir::AttributeLike;
+    // SAFETY: plain queries on a live attribute.
+    unsafe {
+        if !mlir_sys::mlirAttributeIsAString(attr.to_raw()) {
+            return None;
+        }
+        let r = mlir_sys::mlirStringAttrGetValue(attr.to_raw());
+        if r.length == 0 {
+            return Some(String::new());
+        }
+        let bytes = std::slice::from_raw_parts(r.data as *const u8, r.length);
+        Some(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -242,7 +242,7 @@ impl<'c> Lowerer<'c> {
                 let ins: Vec<Type> = (0..fty.input_count()).map(|i| self.convert_type(fty.input(i).expect("input"))).collect();
                 let outs: Vec<Type> = (0..fty.result_count()).map(|i| self.convert_type(fty.result(i).expect("result"))).collect();
                 TypeAttribute::new(FunctionType::new(self.context, &ins, &outs).into()).into()
-            } else if key == "sym_name" && is_func && StringAttribute::try_from(attr).map(|s| s.value() == "main").unwrap_or(false) {
+            } else if key == "sym_name" && is_func && daphne_dialect::string_attr_value(attr).as_deref() == Some("main") {
                 StringAttribute::new(self.context, SCRIPT_MAIN).into()
             } else {
                 attr
@@ -628,7 +628,7 @@ impl<'c> Lowerer<'c> {
                 let ty = result.expect("constant type");
                 match kind_of(ty) {
                     Some(Kind::Scalar(Scalar::Str)) => {
-                        let s = StringAttribute::try_from(attr).expect("string constant").value().to_string();
+                        let s = daphne_dialect::string_attr_value(attr).expect("string constant");
                         self.string_literal(block, loc, &s)
                     }
                     Some(Kind::Scalar(Scalar::Float(_))) => {

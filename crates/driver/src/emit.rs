@@ -8,6 +8,7 @@
 use daphne_sema::hir::{Constant, Expr, ExprKind, FlowVar, Function, Program, Stmt};
 use daphne_sema::types::{Type as HirType, ValueType};
 use daphne_syntax::ast::Span;
+use daphne_syntax::diag::SourceFile;
 use melior::{
     Context,
     ir::{
@@ -21,10 +22,11 @@ use melior::{
 use mlir_sys::MlirValue;
 use std::collections::HashMap;
 
-/// Emits `program` as a daphne-dialect module. `file` and `source` give operation locations.
-pub fn emit<'c>(context: &'c Context, program: &Program, file: &str, source: &str) -> Module<'c> {
+/// Emits `program` as a daphne-dialect module. `files` (indexed by span) give locations.
+pub fn emit<'c>(context: &'c Context, program: &Program, files: &[SourceFile]) -> Module<'c> {
     let module = Module::new(Location::unknown(context));
-    let mut e = Emitter { context, file, line_starts: line_starts(source), vars: HashMap::new() };
+    let lines = files.iter().map(|f| (f.name.clone(), line_starts(&f.source))).collect();
+    let mut e = Emitter { context, lines, vars: HashMap::new() };
     let main = Function { symbol: "main".into(), params: vec![], results: vec![], body: program.main.clone(), span: Span::default() };
     for f in std::iter::once(&main).chain(&program.functions) {
         module.body().append_operation(e.function(f));
@@ -77,19 +79,22 @@ fn val<'c, 'a>(raw: MlirValue) -> Value<'c, 'a> {
     unsafe { Value::from_raw(raw) }
 }
 
-struct Emitter<'c, 'f> {
+struct Emitter<'c> {
     context: &'c Context,
-    file: &'f str,
-    line_starts: Vec<usize>,
+    /// Per source file: its name and the byte offsets where its lines start.
+    lines: Vec<(String, Vec<usize>)>,
     vars: HashMap<String, MlirValue>,
 }
 
-impl<'c> Emitter<'c, '_> {
+impl<'c> Emitter<'c> {
     fn loc(&self, span: Span) -> Location<'c> {
+        let Some((file, starts)) = self.lines.get(span.file as usize) else {
+            return Location::unknown(self.context);
+        };
         let offset = span.start as usize;
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let col = offset - self.line_starts[line - 1] + 1;
-        Location::new(self.context, self.file, line, col)
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let col = offset - starts[line - 1] + 1;
+        Location::new(self.context, file, line, col)
     }
 
     fn ty(&self, t: HirType) -> Type<'c> {

@@ -8,6 +8,9 @@ mod native;
 pub use native::{build_native, runtime_library};
 
 use daphne_sema::ScriptArgs;
+use daphne_sema::imports::ImportConfig;
+use daphne_syntax::diag::SourceFile;
+use std::path::Path;
 use melior::{
     Context, ExecutionEngine,
     ir::{Module, operation::OperationLike},
@@ -53,6 +56,8 @@ pub struct Options {
     pub explain: Vec<Stage>,
     /// Stop after this stage and return the module as it is then (for `emit-mlir`).
     pub stop_after: Option<Stage>,
+    /// Where `import` looks for modules besides the importing file's directory.
+    pub imports: ImportConfig,
 }
 
 /// A compilation or execution failure, with DAPHNE's exit code.
@@ -113,14 +118,17 @@ fn verify(module: &Module, what: &str) -> Result<(), Error> {
     }
 }
 
-/// Compiles `source` (from file `file`) down to the LLVM dialect, or to `opts.stop_after`.
-pub fn compile<'c>(context: &'c Context, source: &str, file: &str, opts: &Options) -> Result<Module<'c>, Error> {
-    let _span = tracing::info_span!("compile", file).entered();
-    let render = |diags: &[daphne_syntax::Diagnostic]| daphne_syntax::diag::render(file, source, diags);
-    let script = daphne_syntax::parse(source).map_err(|d| Error::Parse(render(&d)))?;
-    let program = daphne_sema::analyze(&script, &opts.args).map_err(|d| Error::Parse(render(&d)))?;
+/// Compiles `source` (read from `path`) down to the LLVM dialect, or to `opts.stop_after`.
+pub fn compile<'c>(context: &'c Context, source: &str, path: &Path, opts: &Options) -> Result<Module<'c>, Error> {
+    let _span = tracing::info_span!("compile", file = %path.display()).entered();
+    let mut files = vec![SourceFile { name: path.display().to_string(), source: source.to_string() }];
+    let script = daphne_syntax::parse(source).map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
+    let script = daphne_sema::imports::expand(script, path, &opts.imports, &mut files)
+        .map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
+    let program = daphne_sema::analyze(&script, &opts.args)
+        .map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
 
-    let module = emit::emit(context, &program, file, source);
+    let module = emit::emit(context, &program, &files);
     verify(&module, "daphne")?;
     explain(opts, Stage::Parsing, &module);
     if opts.stop_after == Some(Stage::Parsing) {

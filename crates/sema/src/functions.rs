@@ -129,7 +129,8 @@ impl Analyzer<'_> {
             return self.error(span, format!("the recursive function `{name}` needs declared result types (`-> type`)"));
         };
         Ok(Expr {
-            ty: results.first().copied(),
+            // A call yields a single value only if it has exactly one result.
+            ty: if results.len() == 1 { Some(results[0]) } else { None },
             kind: ExprKind::Call { symbol: spec.symbol, args: values, results },
             span,
         })
@@ -139,6 +140,11 @@ impl Analyzer<'_> {
         let key = (name.to_string(), index, types.to_vec());
         if let Some(s) = self.functions.specs.get(&key) {
             return Ok(s.clone());
+        }
+        for (i, p) in def.params.iter().enumerate() {
+            if def.params[..i].iter().any(|q| q.name.name == p.name.name) {
+                return self.error(p.name.span, format!("the parameter name `{}` is used twice", p.name.name));
+            }
         }
         let declared: Option<Vec<Type>> = if def.results.is_empty() {
             None

@@ -9,6 +9,7 @@
 mod builtins;
 mod functions;
 pub mod hir;
+pub mod imports;
 pub mod types;
 
 use daphne_syntax::Diagnostic;
@@ -28,6 +29,7 @@ pub fn analyze(script: &ast::Script, args: &ScriptArgs) -> Result<Program, Vec<D
         diags: Vec::new(),
         args,
         functions: functions::Functions::default(),
+        poisoned: Default::default(),
     };
     let stmts = a.collect_functions(&script.stmts);
     let mut main = Vec::new();
@@ -52,6 +54,8 @@ pub(crate) struct Analyzer<'a> {
     diags: Vec<Diagnostic>,
     args: &'a ScriptArgs,
     functions: functions::Functions,
+    /// Variables whose assignment failed: later uses report nothing (the cause is reported).
+    poisoned: std::collections::HashSet<String>,
 }
 
 impl Analyzer<'_> {
@@ -113,10 +117,14 @@ impl Analyzer<'_> {
                 if self.read_only.contains(name) {
                     return self.error(target.span, format!("the loop variable `{name}` cannot be assigned"));
                 }
-                let value = self.expr(value)?;
-                let Some(ty) = value.ty else {
-                    return self.error(value.span, "this expression has no value to assign");
+                let (value, ty) = match self.value(value) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.poisoned.insert(name.clone());
+                        return Err(e);
+                    }
                 };
+                self.poisoned.remove(name);
                 self.define(name, ty);
                 out.push(Stmt::Assign { name: name.clone(), value });
             }
@@ -192,7 +200,7 @@ impl Analyzer<'_> {
                 out.push(s);
             }
             ast::StmtKind::Import { .. } => {
-                return self.error(stmt.span, "imports are not supported yet");
+                return self.error(stmt.span, "imports are only allowed at the top level of a script");
             }
         }
         Ok(())
@@ -222,20 +230,22 @@ impl Analyzer<'_> {
 
     /// Analyses `e`, requires a scalar, and converts it to `ty`.
     pub(crate) fn scalar_as(&mut self, e: &ast::Expr, ty: Type) -> Res<Expr> {
-        let v = self.expr(e)?;
-        match v.ty {
-            Some(Type::Scalar(_)) => Ok(coerce(v, ty)),
-            Some(other) => self.error(e.span, format!("expected a scalar here, found {other}")),
-            None => self.error(e.span, "expected a value here"),
+        let (v, vty) = self.value(e)?;
+        match vty {
+            Type::Scalar(_) => Ok(coerce(v, ty)),
+            other => self.error(e.span, format!("expected a scalar here, found {other}")),
         }
     }
 
-    /// Analyses `e` and requires a value (not a `print(...)`-like call).
+    /// Analyses `e` and requires a single value (not a `print(...)`-like call).
     pub(crate) fn value(&mut self, e: &ast::Expr) -> Res<(Expr, Type)> {
         let v = self.expr(e)?;
-        match v.ty {
-            Some(t) => Ok((v, t)),
-            None => self.error(e.span, "expected a value here"),
+        match (v.ty, &v.kind) {
+            (Some(t), _) => Ok((v, t)),
+            (None, ExprKind::Call { results, .. }) => {
+                self.error(e.span, format!("this call returns {} values, but exactly one is expected here", results.len()))
+            }
+            (None, _) => self.error(e.span, "expected a value here"),
         }
     }
 
@@ -263,6 +273,7 @@ impl Analyzer<'_> {
             ast::ExprKind::Str(s) => Ok(constant(Constant::Str(s.clone()), ValueType::Str, span)),
             ast::ExprKind::Ident(name) => match self.lookup(name) {
                 Some(ty) => Ok(Expr { kind: ExprKind::Var(name.clone()), ty: Some(ty), span }),
+                None if self.poisoned.contains(name) => Err(Reported),
                 None => self.error(span, format!("unknown variable `{name}`")),
             },
             ast::ExprKind::ScriptArg(name) => self.script_arg(name, span),

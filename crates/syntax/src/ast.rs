@@ -11,17 +11,19 @@ pub struct Span {
     pub start: u32,
     /// One past the last byte of the construct.
     pub end: u32,
+    /// Which source file (an index into the caller's file table; 0 = the main script).
+    pub file: u32,
 }
 
 impl Span {
-    /// A span from `start` to `end` (byte offsets).
+    /// A span from `start` to `end` (byte offsets) in file 0.
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start: start as u32, end: end as u32 }
+        Span { start: start as u32, end: end as u32, file: 0 }
     }
 
-    /// The smallest span covering both `self` and `other`.
+    /// The smallest span covering both `self` and `other` (in `self`'s file).
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end), file: self.file }
     }
 }
 

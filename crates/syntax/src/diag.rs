@@ -40,10 +40,27 @@ pub fn line_col(source: &str, offset: u32) -> (usize, usize) {
 
 /// Renders `diags` as `file:line:col: error: message` followed by the source line and a caret.
 pub fn render(file_name: &str, source: &str, diags: &[Diagnostic]) -> String {
-    let file = SimpleFile::new(file_name, source);
+    render_files(&[SourceFile { name: file_name.to_string(), source: source.to_string() }], diags)
+}
+
+/// A source file of a compilation: its name (as shown in messages) and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The path as given by the user or an import.
+    pub name: String,
+    /// The file's text.
+    pub source: String,
+}
+
+/// [`render`] for diagnostics from several files: each span's `file` indexes `files`
+/// (spans with an unknown index are shown against the first file).
+pub fn render_files(files: &[SourceFile], diags: &[Diagnostic]) -> String {
     let config = term::Config::default();
     let mut out = NoColor::new(Vec::new());
     for d in diags {
+        let Some(f) = files.get(d.span.file as usize).or(files.first()) else { continue };
+        let (file_name, source) = (f.name.as_str(), f.source.as_str());
+        let file = SimpleFile::new(file_name, source);
         let (line, col) = line_col(source, d.span.start);
         let start = char_floor(source, d.span.start);
         let end = char_floor(source, d.span.end).max(start);

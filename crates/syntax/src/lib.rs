@@ -9,4 +9,4 @@ mod lexer;
 mod parser;
 
 pub use diag::Diagnostic;
-pub use parser::parse;
+pub use parser::{parse, parse_file};

@@ -46,29 +46,38 @@ const PARSER_STACK_SIZE: usize = 32 << 20;
 /// twenty). Never panics, whatever the input. The work runs on a helper thread with a large
 /// stack, so the caller's stack size does not matter.
 pub fn parse(source: &str) -> Result<Script, Vec<Diagnostic>> {
+    parse_file(source, 0)
+}
+
+/// [`parse`] for the source file with index `file` in the caller's file table: every span of
+/// the tree and of the diagnostics carries that index.
+pub fn parse_file(source: &str, file: u32) -> Result<Script, Vec<Diagnostic>> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("daphne-parser".to_owned())
             .stack_size(PARSER_STACK_SIZE)
-            .spawn_scoped(scope, || parse_here(source));
+            .spawn_scoped(scope, || parse_here(source, file));
         match worker {
             Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread available: parse on the caller's stack instead.
-            Err(_) => parse_here(source),
+            Err(_) => parse_here(source, file),
         }
     })
 }
 
-/// [`parse`] on the current thread.
-fn parse_here(source: &str) -> Result<Script, Vec<Diagnostic>> {
+/// [`parse_file`] on the current thread.
+fn parse_here(source: &str, file: u32) -> Result<Script, Vec<Diagnostic>> {
     if u32::try_from(source.len()).is_err() {
         return Err(vec![Diagnostic::new(
             Span::default(),
             "the script is too large (at most 4 GiB are supported)",
         )]);
     }
-    let (tokens, diags) = lex(source);
-    let mut parser = Parser { source, tokens, pos: 0, diags, depth: 0 };
+    let (mut tokens, mut diags) = lex(source);
+    for span in tokens.iter_mut().map(|t| &mut t.span).chain(diags.iter_mut().map(|d| &mut d.span)) {
+        span.file = file;
+    }
+    let mut parser = Parser { source, tokens, pos: 0, diags, depth: 0, file };
     let stmts = parser.stmt_list(false);
     let mut diags = parser.diags;
     if diags.is_empty() {
@@ -94,6 +103,8 @@ struct Parser<'s> {
     diags: Vec<Diagnostic>,
     /// Current nesting depth of statements and expressions.
     depth: usize,
+    /// The file index stamped on every span.
+    file: u32,
 }
 
 /// Can `tok` start an expression?
@@ -561,7 +572,7 @@ impl Parser<'_> {
                 }
                 _ => return Err(p.expected("a statement")),
             };
-            Ok(Stmt { kind, span: Span { start, end: p.prev_end() } })
+            Ok(Stmt { kind, span: Span { start, end: p.prev_end(), file: p.file } })
         })
     }
 
@@ -662,7 +673,7 @@ impl Parser<'_> {
         let start = self.span().start;
         let (data_type, value_type) =
             self.type_spec("a type (`matrix`, `frame`, `scalar` or a value type like `f64`)")?;
-        Ok(TypeAnnot { data_type, value_type, span: Span { start, end: self.prev_end() } })
+        Ok(TypeAnnot { data_type, value_type, span: Span { start, end: self.prev_end(), file: self.file } })
     }
 
     /// `datatype [<valuetype>]` or `valuetype`, as in type annotations and casts.
@@ -796,7 +807,7 @@ impl Parser<'_> {
                 let base_height = *lhs_height.get_or_insert_with(|| expr_height(&lhs));
                 let start = lhs.span.start;
                 let kind = p.operator(lhs, min_prec)?;
-                let expr = Expr { kind, span: Span { start, end: p.prev_end() } };
+                let expr = Expr { kind, span: Span { start, end: p.prev_end(), file: p.file } };
                 // The first child is the old `lhs`, whose height is known.
                 let mut height = base_height;
                 let mut first = true;

@@ -5,6 +5,8 @@
 //! the MLIR module after a stage. Exit codes follow DAPHNE: 0 success, 1 parse errors and bad
 //! arguments, 2 compilation errors, 3 execution errors.
 
+mod config;
+
 use clap::{Args, Parser, Subcommand};
 use daphne_driver::{Error, Options, Stage};
 use std::path::{Path, PathBuf};
@@ -61,6 +63,9 @@ struct ScriptArgs {
     /// Script arguments as a comma-separated list `a=1,b=2`.
     #[arg(long = "args", value_delimiter = ',', value_name = "NAME=VALUE")]
     args: Vec<String>,
+    /// A DAPHNE JSON configuration file (import paths: `daphnedsl_import_paths`).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Print the IR to stderr after these stages (comma-separated): parsing, kernels, llvm.
     #[arg(long, value_delimiter = ',', value_name = "STAGES")]
     explain: Vec<String>,
@@ -84,6 +89,9 @@ impl ScriptArgs {
             if opts.args.insert(name.to_string(), value.to_string()).is_some() {
                 return Err(usage_error(format!("script argument `{name}` is given more than once")));
             }
+        }
+        if let Some(path) = &self.config {
+            opts.imports = config::load(path).map_err(usage_error)?.imports;
         }
         for stage in &self.explain {
             let s = Stage::from_name(stage).ok_or_else(|| {
@@ -111,13 +119,13 @@ fn execute(command: Command) -> Result<i32, Error> {
         Command::Run(run) => {
             let opts = run.script.options()?;
             let source = run.script.source()?;
-            let module = daphne_driver::compile(&context, &source, &run.script.path().display().to_string(), &opts)?;
+            let module = daphne_driver::compile(&context, &source, run.script.path(), &opts)?;
             daphne_driver::run_jit(&module)
         }
         Command::Build { script, output, native } => {
             let opts = script.options()?;
             let source = script.source()?;
-            let module = daphne_driver::compile(&context, &source, &script.path().display().to_string(), &opts)?;
+            let module = daphne_driver::compile(&context, &source, script.path(), &opts)?;
             daphne_driver::build_native(&module, &output, native)?;
             Ok(0)
         }
@@ -125,7 +133,7 @@ fn execute(command: Command) -> Result<i32, Error> {
             let mut opts = script.options()?;
             opts.stop_after = Some(Stage::from_name(&stage).ok_or_else(|| usage_error(format!("unknown stage `{stage}`")))?);
             let source = script.source()?;
-            let module = daphne_driver::compile(&context, &source, &script.path().display().to_string(), &opts)?;
+            let module = daphne_driver::compile(&context, &source, script.path(), &opts)?;
             println!("{}", daphne_driver::module_text(&module));
             Ok(0)
         }

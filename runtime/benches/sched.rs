@@ -1,0 +1,2 @@
+//! Placeholder until the scheduler benchmark is written.
+fn main() {}
