@@ -168,6 +168,40 @@ irdl.dialect @daphne {
     irdl.results(res: %r)
   }
 
+  // ---- indexing: bounds are si64 (i64::MAX = to the end, i64::MIN as upper bound = single position) ----
+  irdl.operation @slice_row {
+    %m = irdl.base @daphne::@matrix  %i = irdl.is si64  %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m, lower: %i, upper: %i)  irdl.results(res: %r)
+  }
+  irdl.operation @slice_col {
+    %m = irdl.base @daphne::@matrix  %i = irdl.is si64  %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m, lower: %i, upper: %i)  irdl.results(res: %r)
+  }
+  irdl.operation @extract_row {
+    %m = irdl.base @daphne::@matrix  %p = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m, positions: %p)  irdl.results(res: %r)
+  }
+  irdl.operation @extract_col {
+    %m = irdl.base @daphne::@matrix  %p = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m, positions: %p)  irdl.results(res: %r)
+  }
+  irdl.operation @filter_row {
+    %m = irdl.base @daphne::@matrix  %p = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m, bits: %p)  irdl.results(res: %r)
+  }
+  irdl.operation @filter_col {
+    %m = irdl.base @daphne::@matrix  %p = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m, bits: %p)  irdl.results(res: %r)
+  }
+  irdl.operation @insert {
+    %m = irdl.base @daphne::@matrix  %v = irdl.base @daphne::@matrix  %i = irdl.is si64  %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m, ins: %v, row_lower: %i, row_upper: %i, col_lower: %i, col_upper: %i)  irdl.results(res: %r)
+  }
+  irdl.operation @mat_mul {
+    %a = irdl.base @daphne::@matrix  %b = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r)
+  }
+
   // ---- conversion ----
   irdl.operation @cast {
     %a = irdl.any

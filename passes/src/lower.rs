@@ -726,6 +726,37 @@ impl<'c> Lowerer<'c> {
                 self.call(block, loc, "daphne_reshape", &[operands[0], rows, cols], Some(ptr)).expect("result")
             }
             "transpose" => self.call(block, loc, "daphne_transpose", &[operands[0]], Some(ptr)).expect("result"),
+            // Indexing: operands pass through unchanged (bounds are si64, lowered to i64).
+            "slice_row" | "slice_col" | "extract_row" | "extract_col" | "filter_row" | "filter_col" | "insert" => {
+                let f = match name {
+                    "slice_row" => "daphne_slice_rows",
+                    "slice_col" => "daphne_slice_cols",
+                    "extract_row" => "daphne_extract_rows",
+                    "extract_col" => "daphne_extract_cols",
+                    "filter_row" => "daphne_filter_rows",
+                    "filter_col" => "daphne_filter_cols",
+                    _ => "daphne_insert",
+                };
+                self.call(block, loc, f, &operands, Some(ptr)).expect("result")
+            }
+            "mat_mul" => {
+                let vt = self.i32c(block, loc, res_vt);
+                self.call(block, loc, "daphne_matmul", &[operands[0], operands[1], vt], Some(ptr)).expect("result")
+            }
+            "cond" => {
+                // Scalar branches become 1x1 matrices, which the kernel broadcasts.
+                let Some(Kind::Matrix(rs)) = result_kind else { return self.err(op, "malformed conditional") };
+                let mut args = vec![operands[0]];
+                for (v, k) in operands[1..].iter().zip(&kinds[1..]) {
+                    args.push(match k {
+                        Some(Kind::Scalar(s)) => self.scalar_to_matrix(block, loc, *v, *s, rs),
+                        _ => *v,
+                    });
+                }
+                let vt = self.i32c(block, loc, res_vt);
+                args.push(vt);
+                self.call(block, loc, "daphne_cond", &args, Some(ptr)).expect("result")
+            }
             "cast" => match (kinds[0], result_kind) {
                 (Some(Kind::Scalar(from)), Some(Kind::Scalar(to))) => self.convert(block, loc, operands[0], from, to),
                 (Some(Kind::Matrix(_)), Some(Kind::Matrix(_))) => {
@@ -733,22 +764,13 @@ impl<'c> Lowerer<'c> {
                     self.call(block, loc, "daphne_cast_matrix", &[operands[0], vt], Some(ptr)).expect("result")
                 }
                 (Some(Kind::Matrix(_)), Some(Kind::Scalar(to))) => {
+                    // as.scalar: the kernel checks that the matrix is 1x1.
                     let c = to.carrier();
-                    let zero = self.i64c(block, loc, 0);
-                    let f = format!("daphne_matrix_get_{}", c.suffix());
-                    let v = self.call(block, loc, &f, &[operands[0], zero, zero], Some(self.carrier_type(c))).expect("result");
+                    let f = format!("daphne_as_scalar_{}", c.suffix());
+                    let v = self.call(block, loc, &f, &[operands[0]], Some(self.carrier_type(c))).expect("result");
                     self.from_carrier(block, loc, v, to)
                 }
-                (Some(Kind::Scalar(from)), Some(Kind::Matrix(_))) => {
-                    let (c, v) = self.to_carrier(block, loc, operands[0], from);
-                    let one = self.i64c(block, loc, 1);
-                    if c == Carrier::Str {
-                        self.call(block, loc, "daphne_fill_str", &[v, one, one], Some(ptr)).expect("result")
-                    } else {
-                        let vt = self.i32c(block, loc, res_vt);
-                        self.call(block, loc, &format!("daphne_fill_{}", c.suffix()), &[vt, v, one, one], Some(ptr)).expect("result")
-                    }
-                }
+                (Some(Kind::Scalar(from)), Some(Kind::Matrix(to))) => self.scalar_to_matrix(block, loc, operands[0], from, to),
                 _ => return self.err(op, "unsupported cast"),
             },
             "print" => {
@@ -774,6 +796,19 @@ impl<'c> Lowerer<'c> {
             other => return self.err(op, format!("the operation `daphne.{other}` cannot be lowered yet")),
         };
         Ok(Some(value))
+    }
+
+    /// A 1x1 matrix of value type `to` holding the scalar `v` of type `from`.
+    fn scalar_to_matrix(&mut self, block: &Block<'c>, loc: Location<'c>, v: MlirValue, from: Scalar, to: Scalar) -> MlirValue {
+        let (c, v) = self.to_carrier(block, loc, v, from);
+        let one = self.i64c(block, loc, 1);
+        let ptr = self.ptr();
+        if c == Carrier::Str {
+            self.call(block, loc, "daphne_fill_str", &[v, one, one], Some(ptr)).expect("result")
+        } else {
+            let vt = self.i32c(block, loc, to.rt_type() as i32);
+            self.call(block, loc, &format!("daphne_fill_{}", c.suffix()), &[vt, v, one, one], Some(ptr)).expect("result")
+        }
     }
 
     fn index_to_i64(&self, block: &Block<'c>, loc: Location<'c>, v: MlirValue) -> MlirValue {

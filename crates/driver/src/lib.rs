@@ -13,7 +13,7 @@ use daphne_syntax::diag::SourceFile;
 use std::path::Path;
 use melior::{
     Context, ExecutionEngine,
-    ir::{Module, operation::OperationLike},
+    ir::{BlockLike, Module, RegionLike, operation::OperationLike},
 };
 use std::fmt;
 
@@ -138,6 +138,7 @@ pub fn compile<'c>(context: &'c Context, source: &str, path: &Path, opts: &Optio
     let mut lowered = daphne_passes::lower::lower(context, &module)
         .map_err(|e| Error::Compile(format!("{}: {}", e.location, e.message)))?;
     verify(&lowered, "lowered")?;
+    check_kernels(&lowered)?;
     explain(opts, Stage::Kernels, &lowered);
     if opts.stop_after == Some(Stage::Kernels) {
         return Ok(lowered);
@@ -148,6 +149,24 @@ pub fn compile<'c>(context: &'c Context, source: &str, path: &Path, opts: &Optio
     })?;
     explain(opts, Stage::Llvm, &lowered);
     Ok(lowered)
+}
+
+/// Fails with a compile error if the module calls a runtime function the runtime lacks (the
+/// JIT and the linker would otherwise fail later with a less helpful message).
+fn check_kernels(module: &Module) -> Result<(), Error> {
+    let known: std::collections::HashSet<&str> = daphne_rt::abi::kernel_symbols().iter().map(|(n, _)| *n).collect();
+    let mut op = module.body().first_operation();
+    while let Some(o) = op {
+        let is_decl = o.name().as_string_ref().as_str() == Ok("func.func") && o.region(0).is_ok_and(|r| r.first_block().is_none());
+        if is_decl
+            && let Some(name) = o.attribute("sym_name").ok().and_then(daphne_dialect::string_attr_value)
+            && !known.contains(name.as_str())
+        {
+            return Err(Error::Compile(format!("{}: the runtime has no kernel `{name}` for this operation yet", o.location())));
+        }
+        op = o.next_in_block();
+    }
+    Ok(())
 }
 
 /// JIT-compiles a module in the LLVM dialect (LLVM O3) and runs its `main`.

@@ -331,4 +331,20 @@ ops! {
     Now = "now",
     /// `c ? t : e` with a matrix condition
     Cond = "cond",
+    /// `X[lo:hi, ]` (bounds with the sentinels of [`crate::indexing`])
+    SliceRow = "slice_row",
+    /// `X[, lo:hi]`
+    SliceCol = "slice_col",
+    /// `X[P, ]` with a column matrix of positions
+    ExtractRow = "extract_row",
+    /// `X[, P]`
+    ExtractCol = "extract_col",
+    /// `X[[B, ]]` with a bit vector
+    FilterRow = "filter_row",
+    /// `X[[, B]]`
+    FilterCol = "filter_col",
+    /// `X[rlo:rhi, clo:chi] = V` (copy-on-write)
+    Insert = "insert",
+    /// `A @ B`
+    MatMul = "mat_mul",
 }

@@ -9,6 +9,7 @@
 mod builtins;
 mod functions;
 pub mod hir;
+pub mod indexing;
 pub mod imports;
 pub mod types;
 
@@ -110,9 +111,6 @@ impl Analyzer<'_> {
                     return Ok(());
                 }
                 let target = &targets[0];
-                if target.index.is_some() {
-                    return self.error(target.span, "left indexing is not supported yet");
-                }
                 let name = &target.name.name;
                 if self.read_only.contains(name) {
                     return self.error(target.span, format!("the loop variable `{name}` cannot be assigned"));
@@ -125,6 +123,14 @@ impl Analyzer<'_> {
                     }
                 };
                 self.poisoned.remove(name);
+                let (value, ty) = match &target.index {
+                    None => (value, ty),
+                    Some(index) => {
+                        let inserted = self.left_index(target, index, value)?;
+                        let ty = inserted.ty.expect("matrix");
+                        (inserted, ty)
+                    }
+                };
                 self.define(name, ty);
                 out.push(Stmt::Assign { name: name.clone(), value });
             }
@@ -314,9 +320,8 @@ impl Analyzer<'_> {
             ast::ExprKind::FrameCols(_) | ast::ExprKind::FrameRows(_) => {
                 self.error(span, "frame literals are not supported yet")
             }
-            ast::ExprKind::Index { .. } | ast::ExprKind::Filter { .. } => {
-                self.error(span, "right indexing is not supported yet")
-            }
+            ast::ExprKind::Index { base, index } => self.right_index(base, index, span),
+            ast::ExprKind::Filter { base, rows, cols } => self.filter(base, rows.as_deref(), cols.as_deref(), span),
         }
     }
 
@@ -345,7 +350,10 @@ impl Analyzer<'_> {
         let matrix = lt.is_matrix() || rt.is_matrix();
         let data = |vt| if matrix { Type::Matrix(vt) } else { Type::Scalar(vt) };
         if op == B::MatMul {
-            return self.error(span, "matrix multiplication `@` is not supported yet");
+            if !(lt.is_matrix() && rt.is_matrix()) || promoted == ValueType::Str {
+                return self.error(span, format!("`@` multiplies two numeric matrices, found {lt} and {rt}"));
+            }
+            return Ok(op_expr(Op::MatMul, vec![l, r], Some(Type::Matrix(promoted)), span));
         }
         if promoted == ValueType::Str {
             return match op {
