@@ -3,7 +3,7 @@ CARGO ?= cargo
 SCRIPT ?= examples/hello.daphne
 STAMP := target/.setup-done
 
-.PHONY: all setup build run test clean
+.PHONY: all setup build run test fuzz clean
 
 all: build
 
@@ -23,6 +23,11 @@ run: build
 # Unit tests of every crate plus the script tests (JIT and native binary).
 test: build
 	DAPHNE_BIN=$(CURDIR)/target/release/daphne $(CARGO) test --release --workspace
+
+# Fuzzes the frontend (lexer, parser, semantic analysis) for FUZZ_SECONDS (default 10 minutes).
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	$(CARGO) run --release -p daphne-fuzz -- --seconds $(FUZZ_SECONDS)
 
 clean:
 	$(CARGO) clean

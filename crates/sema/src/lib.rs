@@ -230,8 +230,16 @@ impl Analyzer<'_> {
         Ok((body_hir, carried))
     }
 
+    /// A loop or `if` condition as a bool scalar; a (1x1) matrix is read with `as.scalar` first,
+    /// as DAPHNE does.
     fn condition(&mut self, cond: &ast::Expr) -> Res<Expr> {
-        self.scalar_as(cond, Type::Scalar(ValueType::Bool))
+        let (v, ty) = self.value(cond)?;
+        let v = match ty {
+            Type::Matrix(vt) if vt != ValueType::Str => coerce(v, Type::Scalar(vt)),
+            Type::Scalar(_) => v,
+            other => return self.error(cond.span, format!("a condition must be a number, found {other}")),
+        };
+        Ok(coerce(v, Type::Scalar(ValueType::Bool)))
     }
 
     /// Analyses `e`, requires a scalar, and converts it to `ty`.

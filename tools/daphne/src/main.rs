@@ -69,6 +69,33 @@ struct ScriptArgs {
     /// Print the IR to stderr after these stages (comma-separated): parsing, kernels, llvm.
     #[arg(long, value_delimiter = ',', value_name = "STAGES")]
     explain: Vec<String>,
+    #[command(flatten)]
+    compat: CompatFlags,
+}
+
+/// DAPHNE options that select internal strategies without changing any result. They are
+/// accepted so that DAPHNE command lines keep working; none of them changes what a script prints.
+#[derive(Args)]
+#[command(next_help_heading = "DAPHNE compatibility (accepted, no effect on results)")]
+struct CompatFlags {
+    /// Run operations through the vectorized engine.
+    #[arg(long)]
+    vec: bool,
+    /// Keep `t(X) @ X` and friends as matrix multiplications.
+    #[arg(long)]
+    no_phy_op_selection: bool,
+    /// Choose dense or sparse representations automatically.
+    #[arg(long, alias = "select-matrix-representations", num_args = 0..=1, default_missing_value = "1", value_name = "0|1")]
+    select_matrix_repr: Option<u8>,
+    /// Rewrite relational frame operations to column-algebra operations.
+    #[arg(long)]
+    columnar: bool,
+    /// Grouped-sum optimization (with --columnar).
+    #[arg(long)]
+    optimistic_splitting: bool,
+    /// Use the MLIR code generation pipeline.
+    #[arg(long)]
+    codegen: bool,
 }
 
 /// A failure of the command line itself (exit code 1, as DAPHNE's argument errors).
