@@ -5,6 +5,7 @@
 //! conversion passes down to the LLVM dialect, ready for translation to LLVM IR.
 
 pub mod lower;
+pub mod pipeline;
 
 use melior::{Context, ir::Module, pass::PassManager, utility::parse_pass_pipeline};
 

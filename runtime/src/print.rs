@@ -1,4 +1,4 @@
-//! DAPHNE's exact text forms: C++ iostream floats and `DenseMatrix::print`.
+//! DAPHNE's exact text forms: C++ iostream floats and the `print` of every data object.
 //!
 //! `std::cout << x` for a double is glibc `printf("%.6g", x)`: six significant digits, rounded
 //! from the exact binary value with ties to even; scientific notation when the decimal exponent
@@ -13,6 +13,7 @@ use std::io;
 use crate::dense::DenseMatrix;
 use crate::element::Element;
 use crate::matrix::Matrix;
+use crate::object::{Data, Object};
 
 /// Formats `value` like C++ `std::cout << value` (`%g`, precision 6).
 pub fn format_g(value: f64) -> String {
@@ -99,8 +100,60 @@ pub fn write_matrix(out: &mut dyn io::Write, matrix: &Matrix) -> io::Result<()> 
 
 /// [`write_matrix`] for a typed matrix.
 pub fn write_dense<T: Element>(out: &mut dyn io::Write, matrix: &DenseMatrix<T>) -> io::Result<()> {
+    write_cells(out, "DenseMatrix", matrix)
+}
+
+/// Writes any data object as DAPHNE prints it: dense and CSR matrices (`CSRMatrix(RxC, vt)`
+/// then the rows with zeros filled in), frames (`Frame(RxC, [label:vt, …])` then the rows) and
+/// lists (`List(n, DenseMatrix, vt)` then each element).
+pub fn write_object(out: &mut dyn io::Write, object: &Object) -> io::Result<()> {
+    let to_io = |error: crate::RuntimeError| io::Error::other(error.message().to_owned());
+    match object.data() {
+        Data::Dense(matrix) => write_matrix(out, matrix),
+        Data::Csr(_) => {
+            let dense = object.as_matrix().map_err(to_io)?;
+            dispatch_matrix!(dense, dense => write_cells(out, "CSRMatrix", dense))
+        }
+        Data::Frame(frame) => {
+            let mut text = frame.type_name();
+            text.push('\n');
+            for r in 0..frame.rows() {
+                for (c, column) in frame.columns().iter().enumerate() {
+                    if c > 0 {
+                        text.push(' ');
+                    }
+                    push_cell(&mut text, column, r);
+                }
+                text.push('\n');
+                if text.len() > 1 << 16 {
+                    out.write_all(text.as_bytes())?;
+                    text.clear();
+                }
+            }
+            out.write_all(text.as_bytes())
+        }
+        Data::List(list) => {
+            writeln!(out, "{}", list.type_name())?;
+            list.elements().iter().try_for_each(|m| write_matrix(out, m))
+        }
+    }
+}
+
+/// Appends the printed form of cell `(row, 0)` of `column`.
+pub fn push_cell(out: &mut String, column: &Matrix, row: usize) {
+    dispatch_matrix!(column, dense => if let Some(value) = dense.get(row, 0) {
+        value.push_printed(out);
+    })
+}
+
+/// Writes a `<kind>(RxC, type)` header and the rows.
+fn write_cells<T: Element>(
+    out: &mut dyn io::Write,
+    kind: &str,
+    matrix: &DenseMatrix<T>,
+) -> io::Result<()> {
     let mut line = format!(
-        "DenseMatrix({}x{}, {})\n",
+        "{kind}({}x{}, {})\n",
         matrix.rows(),
         matrix.cols(),
         T::VT.cpp_name()

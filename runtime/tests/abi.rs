@@ -9,7 +9,7 @@ use std::ffi::{CStr, CString, c_char};
 use std::process::{Command, Output};
 
 use daphne_rt::abi::*;
-use daphne_rt::{AggOp, BinaryOp, Matrix, UnaryOp, ValueType};
+use daphne_rt::{AggOp, BinaryOp, Object, UnaryOp, ValueType};
 
 const SCENARIO_VAR: &str = "DAPHNE_RT_ABI_SCENARIO";
 
@@ -23,7 +23,7 @@ fn read(text: *const c_char) -> String {
     unsafe { CStr::from_ptr(text) }.to_str().unwrap().to_owned()
 }
 
-fn f64_matrix(rows: i64, cols: i64, values: &[f64]) -> *mut Matrix {
+fn f64_matrix(rows: i64, cols: i64, values: &[f64]) -> *mut Object {
     // SAFETY: `values` holds `rows * cols` doubles.
     unsafe { daphne_matrix_from_buffer(ValueType::F64.code(), rows, cols, values.as_ptr().cast()) }
 }

@@ -17,35 +17,7 @@ use melior::{
 };
 use std::fmt;
 
-/// A stage after which `--explain` prints the module (DAPHNE's stage names where they exist).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// The daphne dialect as emitted by the frontend.
-    Parsing,
-    /// After lowering daphne ops to runtime kernel calls and scalar arithmetic.
-    Kernels,
-    /// The LLVM dialect, right before translation to LLVM IR.
-    Llvm,
-}
-
-impl Stage {
-    /// All stages, in pipeline order.
-    pub const ALL: [Stage; 3] = [Stage::Parsing, Stage::Kernels, Stage::Llvm];
-
-    /// The stage's name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Stage::Parsing => "parsing",
-            Stage::Kernels => "kernels",
-            Stage::Llvm => "llvm",
-        }
-    }
-
-    /// Parses a stage name.
-    pub fn from_name(name: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.name() == name)
-    }
-}
+pub use daphne_passes::pipeline::{PassOptions, Stage};
 
 /// What the compiler does besides compiling.
 #[derive(Debug, Clone, Default)]
@@ -54,10 +26,10 @@ pub struct Options {
     pub args: ScriptArgs,
     /// Stages after which the module is printed to stderr.
     pub explain: Vec<Stage>,
-    /// Stop after this stage and return the module as it is then (for `emit-mlir`).
-    pub stop_after: Option<Stage>,
     /// Where `import` looks for modules besides the importing file's directory.
     pub imports: ImportConfig,
+    /// Which optional middle-end passes run.
+    pub passes: PassOptions,
 }
 
 /// A compilation or execution failure, with DAPHNE's exit code.
@@ -118,8 +90,21 @@ fn verify(module: &Module, what: &str) -> Result<(), Error> {
     }
 }
 
-/// Compiles `source` (read from `path`) down to the LLVM dialect, or to `opts.stop_after`.
+/// Compiles `source` (read from `path`) down to the LLVM dialect.
 pub fn compile<'c>(context: &'c Context, source: &str, path: &Path, opts: &Options) -> Result<Module<'c>, Error> {
+    let (module, _) = compile_until(context, source, path, opts, None)?;
+    Ok(module)
+}
+
+/// The textual MLIR of `source`'s module right after `stage` (for `daphne emit-mlir`).
+pub fn emit_mlir(context: &Context, source: &str, path: &Path, opts: &Options, stage: Stage) -> Result<String, Error> {
+    let (_, text) = compile_until(context, source, path, opts, Some(stage))?;
+    Ok(text.expect("the pipeline passes every stage"))
+}
+
+/// Runs the pipeline, printing the stages `opts.explain` asks for; stops after `stop` (if any)
+/// and returns the module's text at that point.
+fn compile_until<'c>(context: &'c Context, source: &str, path: &Path, opts: &Options, stop: Option<Stage>) -> Result<(Module<'c>, Option<String>), Error> {
     let _span = tracing::info_span!("compile", file = %path.display()).entered();
     let mut files = vec![SourceFile { name: path.display().to_string(), source: source.to_string() }];
     let script = daphne_syntax::parse(source).map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
@@ -128,27 +113,33 @@ pub fn compile<'c>(context: &'c Context, source: &str, path: &Path, opts: &Optio
     let program = daphne_sema::analyze(&script, &opts.args)
         .map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
 
-    let module = emit::emit(context, &program, &files);
+    let mut captured: Option<String> = None;
+    let mut observe = |stage: Stage, m: &Module| {
+        explain(opts, stage, m);
+        if Some(stage) == stop && captured.is_none() {
+            captured = Some(module_text(m));
+        }
+    };
+    let mut module = emit::emit(context, &program, &files);
     verify(&module, "daphne")?;
-    explain(opts, Stage::Parsing, &module);
-    if opts.stop_after == Some(Stage::Parsing) {
-        return Ok(module);
-    }
+    observe(Stage::Parsing, &module);
+    daphne_passes::pipeline::optimize(context, &mut module, &opts.passes, &mut observe)
+        .map_err(|e| Error::Compile(format!("{e}\n{}", daphne_dialect::take_diagnostics().join("\n"))))?;
+    verify(&module, "optimized daphne")?;
 
     let mut lowered = daphne_passes::lower::lower(context, &module)
         .map_err(|e| Error::Compile(format!("{}: {}", e.location, e.message)))?;
     verify(&lowered, "lowered")?;
     check_kernels(&lowered)?;
-    explain(opts, Stage::Kernels, &lowered);
-    if opts.stop_after == Some(Stage::Kernels) {
-        return Ok(lowered);
+    observe(Stage::Kernels, &lowered);
+    if stop.is_some_and(|s| s != Stage::Llvm) {
+        return Ok((lowered, captured));
     }
-
     daphne_passes::to_llvm_dialect(context, &mut lowered).map_err(|e| {
         Error::Compile(format!("{e}\n{}", daphne_dialect::take_diagnostics().join("\n")))
     })?;
-    explain(opts, Stage::Llvm, &lowered);
-    Ok(lowered)
+    observe(Stage::Llvm, &lowered);
+    Ok((lowered, captured))
 }
 
 /// Fails with a compile error if the module calls a runtime function the runtime lacks (the

@@ -3,7 +3,7 @@
 use super::{borrow_matrix, ffi_guard, new_handle};
 use crate::element::Element;
 use crate::kernels::aggregation::{self, AggOp, Axis};
-use crate::matrix::Matrix;
+use crate::object::Object;
 use crate::value_type::ValueType;
 
 /// Aggregates all cells; for a result type carried as `i64` (signed integers, bool). The result
@@ -12,7 +12,7 @@ use crate::value_type::ValueType;
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_agg_all_i64(op: i32, arg: *mut Matrix) -> i64 {
+pub unsafe extern "C" fn daphne_agg_all_i64(op: i32, arg: *mut Object) -> i64 {
     // SAFETY: forwarded from this function's contract.
     unsafe { agg_all(op, arg) }
 }
@@ -22,7 +22,7 @@ pub unsafe extern "C" fn daphne_agg_all_i64(op: i32, arg: *mut Matrix) -> i64 {
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_agg_all_u64(op: i32, arg: *mut Matrix) -> u64 {
+pub unsafe extern "C" fn daphne_agg_all_u64(op: i32, arg: *mut Object) -> u64 {
     // SAFETY: forwarded from this function's contract.
     unsafe { agg_all(op, arg) }
 }
@@ -32,7 +32,7 @@ pub unsafe extern "C" fn daphne_agg_all_u64(op: i32, arg: *mut Matrix) -> u64 {
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_agg_all_f64(op: i32, arg: *mut Matrix) -> f64 {
+pub unsafe extern "C" fn daphne_agg_all_f64(op: i32, arg: *mut Object) -> f64 {
     // SAFETY: forwarded from this function's contract.
     unsafe { agg_all(op, arg) }
 }
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn daphne_agg_all_f64(op: i32, arg: *mut Matrix) -> f64 {
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_agg_row(op: i32, res_vt: i32, arg: *mut Matrix) -> *mut Matrix {
+pub unsafe extern "C" fn daphne_agg_row(op: i32, res_vt: i32, arg: *mut Object) -> *mut Object {
     // SAFETY: forwarded from this function's contract.
     unsafe { agg_axis(op, Axis::Rows, res_vt, arg) }
 }
@@ -52,14 +52,14 @@ pub unsafe extern "C" fn daphne_agg_row(op: i32, res_vt: i32, arg: *mut Matrix) 
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_agg_col(op: i32, res_vt: i32, arg: *mut Matrix) -> *mut Matrix {
+pub unsafe extern "C" fn daphne_agg_col(op: i32, res_vt: i32, arg: *mut Object) -> *mut Object {
     // SAFETY: forwarded from this function's contract.
     unsafe { agg_axis(op, Axis::Cols, res_vt, arg) }
 }
 
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
-unsafe fn agg_all<C: Element>(op: i32, arg: *mut Matrix) -> C {
+unsafe fn agg_all<C: Element>(op: i32, arg: *mut Object) -> C {
     ffi_guard(|| {
         // SAFETY: forwarded from the caller's contract.
         let arg = unsafe { borrow_matrix(arg) }?;
@@ -69,7 +69,7 @@ unsafe fn agg_all<C: Element>(op: i32, arg: *mut Matrix) -> C {
 
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
-unsafe fn agg_axis(op: i32, axis: Axis, res_vt: i32, arg: *mut Matrix) -> *mut Matrix {
+unsafe fn agg_axis(op: i32, axis: Axis, res_vt: i32, arg: *mut Object) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from the caller's contract.
         let arg = unsafe { borrow_matrix(arg) }?;

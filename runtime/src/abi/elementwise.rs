@@ -9,6 +9,7 @@ use crate::kernels::ew_binary::{self, BinaryOp};
 use crate::kernels::ew_unary::{self, UnaryOp};
 use crate::kernels::generation;
 use crate::matrix::Matrix;
+use crate::object::Object;
 use crate::value_type::ValueType;
 
 /// `lhs op rhs` for two matrices, computed in `res_vt`, with DAPHNE's broadcasting.
@@ -19,9 +20,9 @@ use crate::value_type::ValueType;
 pub unsafe extern "C" fn daphne_ew_binary_mm(
     op: i32,
     res_vt: i32,
-    lhs: *mut Matrix,
-    rhs: *mut Matrix,
-) -> *mut Matrix {
+    lhs: *mut Object,
+    rhs: *mut Object,
+) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let (lhs, rhs) = unsafe { (borrow_matrix(lhs)?, borrow_matrix(rhs)?) };
@@ -38,9 +39,9 @@ pub unsafe extern "C" fn daphne_ew_binary_mm(
 pub unsafe extern "C" fn daphne_ew_binary_ms_i64(
     op: i32,
     res_vt: i32,
-    lhs: *mut Matrix,
+    lhs: *mut Object,
     rhs: i64,
-) -> *mut Matrix {
+) -> *mut Object {
     // SAFETY: forwarded from this function's contract.
     unsafe { matrix_scalar(op, res_vt, lhs, ScalarRef::Int(rhs)) }
 }
@@ -53,9 +54,9 @@ pub unsafe extern "C" fn daphne_ew_binary_ms_i64(
 pub unsafe extern "C" fn daphne_ew_binary_ms_u64(
     op: i32,
     res_vt: i32,
-    lhs: *mut Matrix,
+    lhs: *mut Object,
     rhs: u64,
-) -> *mut Matrix {
+) -> *mut Object {
     // SAFETY: forwarded from this function's contract.
     unsafe { matrix_scalar(op, res_vt, lhs, ScalarRef::UInt(rhs)) }
 }
@@ -68,9 +69,9 @@ pub unsafe extern "C" fn daphne_ew_binary_ms_u64(
 pub unsafe extern "C" fn daphne_ew_binary_ms_f64(
     op: i32,
     res_vt: i32,
-    lhs: *mut Matrix,
+    lhs: *mut Object,
     rhs: f64,
-) -> *mut Matrix {
+) -> *mut Object {
     // SAFETY: forwarded from this function's contract.
     unsafe { matrix_scalar(op, res_vt, lhs, ScalarRef::Float(rhs)) }
 }
@@ -83,9 +84,9 @@ pub unsafe extern "C" fn daphne_ew_binary_ms_f64(
 pub unsafe extern "C" fn daphne_ew_binary_ms_str(
     op: i32,
     res_vt: i32,
-    lhs: *mut Matrix,
+    lhs: *mut Object,
     rhs: *const c_char,
-) -> *mut Matrix {
+) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let (lhs, rhs) = unsafe { (borrow_matrix(lhs)?, borrow_str(rhs)?) };
@@ -104,8 +105,8 @@ pub unsafe extern "C" fn daphne_ew_binary_sm_i64(
     op: i32,
     res_vt: i32,
     lhs: i64,
-    rhs: *mut Matrix,
-) -> *mut Matrix {
+    rhs: *mut Object,
+) -> *mut Object {
     // SAFETY: forwarded from this function's contract.
     unsafe { scalar_matrix_op(op, res_vt, ScalarRef::Int(lhs), rhs) }
 }
@@ -119,8 +120,8 @@ pub unsafe extern "C" fn daphne_ew_binary_sm_u64(
     op: i32,
     res_vt: i32,
     lhs: u64,
-    rhs: *mut Matrix,
-) -> *mut Matrix {
+    rhs: *mut Object,
+) -> *mut Object {
     // SAFETY: forwarded from this function's contract.
     unsafe { scalar_matrix_op(op, res_vt, ScalarRef::UInt(lhs), rhs) }
 }
@@ -134,8 +135,8 @@ pub unsafe extern "C" fn daphne_ew_binary_sm_f64(
     op: i32,
     res_vt: i32,
     lhs: f64,
-    rhs: *mut Matrix,
-) -> *mut Matrix {
+    rhs: *mut Object,
+) -> *mut Object {
     // SAFETY: forwarded from this function's contract.
     unsafe { scalar_matrix_op(op, res_vt, ScalarRef::Float(lhs), rhs) }
 }
@@ -149,8 +150,8 @@ pub unsafe extern "C" fn daphne_ew_binary_sm_str(
     op: i32,
     res_vt: i32,
     lhs: *const c_char,
-    rhs: *mut Matrix,
-) -> *mut Matrix {
+    rhs: *mut Object,
+) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let (lhs, rhs) = unsafe { (borrow_str(lhs)?, borrow_matrix(rhs)?) };
@@ -170,7 +171,7 @@ pub unsafe extern "C" fn daphne_ew_binary_sm_str(
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_ew_unary(op: i32, res_vt: i32, arg: *mut Matrix) -> *mut Matrix {
+pub unsafe extern "C" fn daphne_ew_unary(op: i32, res_vt: i32, arg: *mut Object) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let arg = unsafe { borrow_matrix(arg) }?;
@@ -185,7 +186,7 @@ fn scalar_matrix(value: ScalarRef<'_>) -> RtResult<Matrix> {
 
 /// # Safety
 /// `lhs` is null or a live handle from this runtime.
-unsafe fn matrix_scalar(op: i32, res_vt: i32, lhs: *mut Matrix, rhs: ScalarRef<'_>) -> *mut Matrix {
+unsafe fn matrix_scalar(op: i32, res_vt: i32, lhs: *mut Object, rhs: ScalarRef<'_>) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from the caller's contract.
         let lhs = unsafe { borrow_matrix(lhs) }?;
@@ -205,8 +206,8 @@ unsafe fn scalar_matrix_op(
     op: i32,
     res_vt: i32,
     lhs: ScalarRef<'_>,
-    rhs: *mut Matrix,
-) -> *mut Matrix {
+    rhs: *mut Object,
+) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from the caller's contract.
         let rhs = unsafe { borrow_matrix(rhs) }?;

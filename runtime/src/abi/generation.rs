@@ -8,6 +8,7 @@ use crate::element::ScalarRef;
 use crate::error::RtResult;
 use crate::kernels::{generation, rand};
 use crate::matrix::Matrix;
+use crate::object::Object;
 use crate::value_type::ValueType;
 
 /// A `rows`×`cols` matrix of value type `vt` copied from `data`: `rows * cols` cells in
@@ -23,7 +24,7 @@ pub unsafe extern "C" fn daphne_matrix_from_buffer(
     rows: i64,
     cols: i64,
     data: *const u8,
-) -> *mut Matrix {
+) -> *mut Object {
     ffi_guard(|| {
         let (vt, rows, cols) = (
             ValueType::decode(vt)?,
@@ -37,19 +38,19 @@ pub unsafe extern "C" fn daphne_matrix_from_buffer(
 
 /// `fill(value, rows, cols)` with a signed integer or bool carrier.
 #[unsafe(no_mangle)]
-pub extern "C" fn daphne_fill_i64(vt: i32, value: i64, rows: i64, cols: i64) -> *mut Matrix {
+pub extern "C" fn daphne_fill_i64(vt: i32, value: i64, rows: i64, cols: i64) -> *mut Object {
     fill(vt, ScalarRef::Int(value), rows, cols)
 }
 
 /// `fill(value, rows, cols)` with an unsigned integer carrier.
 #[unsafe(no_mangle)]
-pub extern "C" fn daphne_fill_u64(vt: i32, value: u64, rows: i64, cols: i64) -> *mut Matrix {
+pub extern "C" fn daphne_fill_u64(vt: i32, value: u64, rows: i64, cols: i64) -> *mut Object {
     fill(vt, ScalarRef::UInt(value), rows, cols)
 }
 
 /// `fill(value, rows, cols)` with a floating-point carrier.
 #[unsafe(no_mangle)]
-pub extern "C" fn daphne_fill_f64(vt: i32, value: f64, rows: i64, cols: i64) -> *mut Matrix {
+pub extern "C" fn daphne_fill_f64(vt: i32, value: f64, rows: i64, cols: i64) -> *mut Object {
     fill(vt, ScalarRef::Float(value), rows, cols)
 }
 
@@ -62,7 +63,7 @@ pub unsafe extern "C" fn daphne_fill_str(
     value: *const c_char,
     rows: i64,
     cols: i64,
-) -> *mut Matrix {
+) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let value = unsafe { borrow_str(value) }?;
@@ -72,7 +73,7 @@ pub unsafe extern "C" fn daphne_fill_str(
 
 /// `seq(from, to, inc)` in value type `vt`, with signed integer carriers.
 #[unsafe(no_mangle)]
-pub extern "C" fn daphne_seq_i64(vt: i32, from: i64, to: i64, inc: i64) -> *mut Matrix {
+pub extern "C" fn daphne_seq_i64(vt: i32, from: i64, to: i64, inc: i64) -> *mut Object {
     seq(
         vt,
         ScalarRef::Int(from),
@@ -83,7 +84,7 @@ pub extern "C" fn daphne_seq_i64(vt: i32, from: i64, to: i64, inc: i64) -> *mut 
 
 /// `seq(from, to, inc)` in value type `vt`, with unsigned integer carriers.
 #[unsafe(no_mangle)]
-pub extern "C" fn daphne_seq_u64(vt: i32, from: u64, to: u64, inc: u64) -> *mut Matrix {
+pub extern "C" fn daphne_seq_u64(vt: i32, from: u64, to: u64, inc: u64) -> *mut Object {
     seq(
         vt,
         ScalarRef::UInt(from),
@@ -94,7 +95,7 @@ pub extern "C" fn daphne_seq_u64(vt: i32, from: u64, to: u64, inc: u64) -> *mut 
 
 /// `seq(from, to, inc)` in value type `vt`, with floating-point carriers.
 #[unsafe(no_mangle)]
-pub extern "C" fn daphne_seq_f64(vt: i32, from: f64, to: f64, inc: f64) -> *mut Matrix {
+pub extern "C" fn daphne_seq_f64(vt: i32, from: f64, to: f64, inc: f64) -> *mut Object {
     seq(
         vt,
         ScalarRef::Float(from),
@@ -113,7 +114,7 @@ pub extern "C" fn daphne_rand_i64(
     max: i64,
     sparsity: f64,
     seed: i64,
-) -> *mut Matrix {
+) -> *mut Object {
     random(
         vt,
         rows,
@@ -134,7 +135,7 @@ pub extern "C" fn daphne_rand_u64(
     max: u64,
     sparsity: f64,
     seed: i64,
-) -> *mut Matrix {
+) -> *mut Object {
     random(
         vt,
         rows,
@@ -155,7 +156,7 @@ pub extern "C" fn daphne_rand_f64(
     max: f64,
     sparsity: f64,
     seed: i64,
-) -> *mut Matrix {
+) -> *mut Object {
     random(
         vt,
         rows,
@@ -166,11 +167,11 @@ pub extern "C" fn daphne_rand_f64(
     )
 }
 
-fn fill(vt: i32, value: ScalarRef<'_>, rows: i64, cols: i64) -> *mut Matrix {
+fn fill(vt: i32, value: ScalarRef<'_>, rows: i64, cols: i64) -> *mut Object {
     ffi_guard(|| fill_matrix(ValueType::decode(vt)?, value, rows, cols))
 }
 
-fn fill_matrix(vt: ValueType, value: ScalarRef<'_>, rows: i64, cols: i64) -> RtResult<*mut Matrix> {
+fn fill_matrix(vt: ValueType, value: ScalarRef<'_>, rows: i64, cols: i64) -> RtResult<*mut Object> {
     let (rows, cols) = (
         to_index(rows, "number of rows")?,
         to_index(cols, "number of columns")?,
@@ -178,7 +179,7 @@ fn fill_matrix(vt: ValueType, value: ScalarRef<'_>, rows: i64, cols: i64) -> RtR
     generation::fill(vt, value, rows, cols).map(new_handle)
 }
 
-fn seq(vt: i32, from: ScalarRef<'_>, to: ScalarRef<'_>, inc: ScalarRef<'_>) -> *mut Matrix {
+fn seq(vt: i32, from: ScalarRef<'_>, to: ScalarRef<'_>, inc: ScalarRef<'_>) -> *mut Object {
     ffi_guard(|| generation::seq(ValueType::decode(vt)?, from, to, inc).map(new_handle))
 }
 
@@ -189,7 +190,7 @@ fn random(
     (min, max): (ScalarRef<'_>, ScalarRef<'_>),
     sparsity: f64,
     seed: i64,
-) -> *mut Matrix {
+) -> *mut Object {
     ffi_guard(|| {
         let (rows, cols) = (
             to_index(rows, "number of rows")?,

@@ -1,7 +1,7 @@
 //! The C ABI that compiled DaphneDSL programs call (JIT or AOT against `libdaphne_rt.a`).
 //!
 //! Conventions shared by every function here:
-//! - **Matrices** are opaque handles `*mut Matrix`, created by the runtime. Handles are never
+//! - **Matrices** are opaque handles `*mut Object`, created by the runtime. Handles are never
 //!   freed yet (reference counting comes with the ref-count pass); creation and borrowing go
 //!   through `new_handle` and `borrow_matrix` only, so a header can be added in one place.
 //!   A null handle is a run-time error.
@@ -11,7 +11,9 @@
 //! - **Codes**: `vt`/`res_vt` are [`ValueType`] codes, `op` a [`BinaryOp`], [`UnaryOp`] or
 //!   [`AggOp`] code; an unknown code is a run-time error.
 //! - **Strings** are NUL-terminated UTF-8 (invalid bytes are replaced by U+FFFD). Strings the
-//!   runtime returns are allocated by it and never freed yet.
+//!   runtime returns are allocated by it; `daphne_free_str` frees one.
+//! - **Several results** come back through out-pointers (`*mut *mut Object`).
+//! - **Variadic arguments** are an array pointer plus a count.
 //! - **Errors**: every body runs under `ffi_guard`. A run-time error, or a panic (a runtime
 //!   bug), flushes standard output, prints `[error]: Execution error: <message>` there, and
 //!   exits with status 3, like DAPHNE. No panic unwinds into compiled code.
@@ -24,6 +26,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use crate::error::{RtResult, RuntimeError};
 use crate::matrix::Matrix;
+use crate::object::Object;
 use crate::output;
 
 #[cfg(doc)]
@@ -144,18 +147,35 @@ fn fail(message: &str) -> ! {
     std::process::exit(3)
 }
 
-/// Moves a matrix to the heap and returns its handle.
-fn new_handle(matrix: Matrix) -> *mut Matrix {
-    Box::into_raw(Box::new(matrix))
+/// Moves a data object to the heap (reference count 1) and returns its handle.
+fn new_handle(object: impl Into<Object>) -> *mut Object {
+    Box::into_raw(Box::new(object.into()))
 }
 
-/// Borrows the matrix behind a handle; null is an error.
+/// Borrows the object behind a handle; null is an error.
 ///
 /// # Safety
 /// `handle` is null or was returned by this runtime and is still alive.
-unsafe fn borrow_matrix<'a>(handle: *mut Matrix) -> RtResult<&'a Matrix> {
-    // SAFETY: the caller guarantees that a non-null handle points to a live `Matrix`.
-    unsafe { handle.as_ref() }.ok_or_else(|| RuntimeError::new("null matrix handle"))
+unsafe fn borrow_object<'a>(handle: *mut Object) -> RtResult<&'a Object> {
+    // SAFETY: the caller guarantees that a non-null handle points to a live `Object`.
+    unsafe { handle.as_ref() }.ok_or_else(|| RuntimeError::new("null data object handle"))
+}
+
+/// Borrows the matrix behind a handle (the dense form of a CSR matrix); null, a frame or a
+/// list is an error.
+///
+/// # Safety
+/// `handle` is null or was returned by this runtime and is still alive.
+unsafe fn borrow_matrix<'a>(handle: *mut Object) -> RtResult<&'a Matrix> {
+    // SAFETY: forwarded from the caller's contract.
+    unsafe { borrow_object(handle) }?.as_matrix()
+}
+
+/// Nanoseconds since the Unix epoch (`daphne_now`, and the seed of CSR `rand` with seed -1).
+pub(crate) fn now_nanos() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos() as u64)
 }
 
 /// Borrows a NUL-terminated string; null is an error.

@@ -3,9 +3,9 @@
 use std::ffi::c_char;
 use std::io;
 
-use super::{borrow_matrix, borrow_str, ffi_guard};
+use super::{borrow_object, borrow_str, ffi_guard};
 use crate::error::{RtResult, RuntimeError};
-use crate::matrix::Matrix;
+use crate::object::Object;
 use crate::output::{self, Stream};
 use crate::print;
 
@@ -40,17 +40,18 @@ pub unsafe extern "C" fn daphne_print_str(text: *const c_char, newline: bool, to
     })
 }
 
-/// Prints a matrix in DAPHNE's layout; like DAPHNE, `newline` is ignored for matrices.
+/// Prints any data object (dense or CSR matrix, frame, list) in DAPHNE's layout; like DAPHNE,
+/// `newline` is ignored for data objects.
 ///
 /// # Safety
-/// `matrix` is null or a live handle from this runtime.
+/// `object` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_print_matrix(matrix: *mut Matrix, _newline: bool, to_stderr: bool) {
+pub unsafe extern "C" fn daphne_print_matrix(object: *mut Object, _newline: bool, to_stderr: bool) {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
-        let matrix = unsafe { borrow_matrix(matrix) }?;
+        let object = unsafe { borrow_object(object) }?;
         output::write_to(Stream::select(to_stderr), |out| {
-            print::write_matrix(out, matrix)
+            print::write_object(out, object)
         })
         .map_err(write_error)
     })

@@ -6,7 +6,7 @@ use super::{borrow_matrix, ffi_guard, leak_str, new_handle, to_index};
 use crate::element::Element;
 use crate::error::RtResult;
 use crate::kernels::reorganization;
-use crate::matrix::Matrix;
+use crate::object::Object;
 use crate::value_type::ValueType;
 
 /// `reshape(arg, rows, cols)`: the same cells in row-major order with a new shape.
@@ -14,7 +14,7 @@ use crate::value_type::ValueType;
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_reshape(arg: *mut Matrix, rows: i64, cols: i64) -> *mut Matrix {
+pub unsafe extern "C" fn daphne_reshape(arg: *mut Object, rows: i64, cols: i64) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let arg = unsafe { borrow_matrix(arg) }?;
@@ -31,7 +31,7 @@ pub unsafe extern "C" fn daphne_reshape(arg: *mut Matrix, rows: i64, cols: i64) 
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_transpose(arg: *mut Matrix) -> *mut Matrix {
+pub unsafe extern "C" fn daphne_transpose(arg: *mut Object) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let arg = unsafe { borrow_matrix(arg) }?;
@@ -44,7 +44,7 @@ pub unsafe extern "C" fn daphne_transpose(arg: *mut Matrix) -> *mut Matrix {
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_nrow(arg: *mut Matrix) -> u64 {
+pub unsafe extern "C" fn daphne_nrow(arg: *mut Object) -> u64 {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| Ok(unsafe { borrow_matrix(arg) }?.rows() as u64))
 }
@@ -54,7 +54,7 @@ pub unsafe extern "C" fn daphne_nrow(arg: *mut Matrix) -> u64 {
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_ncol(arg: *mut Matrix) -> u64 {
+pub unsafe extern "C" fn daphne_ncol(arg: *mut Object) -> u64 {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| Ok(unsafe { borrow_matrix(arg) }?.cols() as u64))
 }
@@ -64,7 +64,7 @@ pub unsafe extern "C" fn daphne_ncol(arg: *mut Matrix) -> u64 {
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_cast_matrix(arg: *mut Matrix, vt: i32) -> *mut Matrix {
+pub unsafe extern "C" fn daphne_cast_matrix(arg: *mut Object, vt: i32) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let arg = unsafe { borrow_matrix(arg) }?;
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn daphne_cast_matrix(arg: *mut Matrix, vt: i32) -> *mut M
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_matrix_get_i64(arg: *mut Matrix, row: i64, col: i64) -> i64 {
+pub unsafe extern "C" fn daphne_matrix_get_i64(arg: *mut Object, row: i64, col: i64) -> i64 {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| unsafe { get(arg, row, col) })
 }
@@ -87,7 +87,7 @@ pub unsafe extern "C" fn daphne_matrix_get_i64(arg: *mut Matrix, row: i64, col: 
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_matrix_get_u64(arg: *mut Matrix, row: i64, col: i64) -> u64 {
+pub unsafe extern "C" fn daphne_matrix_get_u64(arg: *mut Object, row: i64, col: i64) -> u64 {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| unsafe { get(arg, row, col) })
 }
@@ -97,7 +97,7 @@ pub unsafe extern "C" fn daphne_matrix_get_u64(arg: *mut Matrix, row: i64, col: 
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_matrix_get_f64(arg: *mut Matrix, row: i64, col: i64) -> f64 {
+pub unsafe extern "C" fn daphne_matrix_get_f64(arg: *mut Object, row: i64, col: i64) -> f64 {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| unsafe { get(arg, row, col) })
 }
@@ -108,7 +108,7 @@ pub unsafe extern "C" fn daphne_matrix_get_f64(arg: *mut Matrix, row: i64, col: 
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn daphne_matrix_get_str(
-    arg: *mut Matrix,
+    arg: *mut Object,
     row: i64,
     col: i64,
 ) -> *const c_char {
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn daphne_matrix_get_str(
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_as_scalar_i64(arg: *mut Matrix) -> i64 {
+pub unsafe extern "C" fn daphne_as_scalar_i64(arg: *mut Object) -> i64 {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| unsafe { borrow_matrix(arg) }?.as_scalar())
 }
@@ -131,7 +131,7 @@ pub unsafe extern "C" fn daphne_as_scalar_i64(arg: *mut Matrix) -> i64 {
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_as_scalar_u64(arg: *mut Matrix) -> u64 {
+pub unsafe extern "C" fn daphne_as_scalar_u64(arg: *mut Object) -> u64 {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| unsafe { borrow_matrix(arg) }?.as_scalar())
 }
@@ -141,7 +141,7 @@ pub unsafe extern "C" fn daphne_as_scalar_u64(arg: *mut Matrix) -> u64 {
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_as_scalar_f64(arg: *mut Matrix) -> f64 {
+pub unsafe extern "C" fn daphne_as_scalar_f64(arg: *mut Object) -> f64 {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| unsafe { borrow_matrix(arg) }?.as_scalar())
 }
@@ -151,14 +151,14 @@ pub unsafe extern "C" fn daphne_as_scalar_f64(arg: *mut Matrix) -> f64 {
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_as_scalar_str(arg: *mut Matrix) -> *const c_char {
+pub unsafe extern "C" fn daphne_as_scalar_str(arg: *mut Object) -> *const c_char {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| leak_str(unsafe { borrow_matrix(arg) }?.as_scalar()?))
 }
 
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
-unsafe fn get<T: Element>(arg: *mut Matrix, row: i64, col: i64) -> RtResult<T> {
+unsafe fn get<T: Element>(arg: *mut Object, row: i64, col: i64) -> RtResult<T> {
     // SAFETY: forwarded from the caller's contract.
     let arg = unsafe { borrow_matrix(arg) }?;
     arg.get(

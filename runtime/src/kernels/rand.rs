@@ -65,21 +65,7 @@ pub fn rand_typed<T: Numeric + UniformValue>(
     sparsity: f64,
     seed: i64,
 ) -> RtResult<DenseMatrix<T>> {
-    if rows == 0 {
-        bail!("rand: the number of rows must be > 0");
-    }
-    if cols == 0 {
-        bail!("rand: the number of columns must be > 0");
-    }
-    if min > max {
-        bail!("rand: min must be <= max");
-    }
-    if !min.is_true() && !max.is_true() {
-        bail!("rand: min and max must not both be zero (use sparsity 0 for a matrix of zeros)");
-    }
-    if !(0.0..=1.0).contains(&sparsity) {
-        bail!("rand: sparsity must be in [0, 1], not {sparsity}");
-    }
+    check_args(rows, cols, min, max, sparsity)?;
     let seed = if seed == -1 { random_seed() } else { seed };
     // mt19937 keeps the low 32 bits of its seed; `seed * 3` wraps like the C++ int64 product.
     let mut gen_value = Mt19937::new(seed as u32);
@@ -119,6 +105,32 @@ pub fn rand_typed<T: Numeric + UniformValue>(
         }
     }
     DenseMatrix::from_vec(rows, cols, values)
+}
+
+/// DAPHNE's argument checks of `rand` (dense and CSR), in its order.
+pub fn check_args<T: Numeric>(
+    rows: usize,
+    cols: usize,
+    min: T,
+    max: T,
+    sparsity: f64,
+) -> RtResult<()> {
+    if rows == 0 {
+        bail!("rand: the number of rows must be > 0");
+    }
+    if cols == 0 {
+        bail!("rand: the number of columns must be > 0");
+    }
+    if min > max {
+        bail!("rand: min must be <= max");
+    }
+    if !min.is_true() && !max.is_true() {
+        bail!("rand: min and max must not both be zero (use sparsity 0 for a matrix of zeros)");
+    }
+    if !(0.0..=1.0).contains(&sparsity) {
+        bail!("rand: sparsity must be in [0, 1], not {sparsity}");
+    }
+    Ok(())
 }
 
 /// A seed in `[0, i64::MAX]` from the operating system's randomness (`std::random_device`).

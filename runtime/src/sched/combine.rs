@@ -122,6 +122,13 @@ struct SharedMut<T>(*mut T);
 // SAFETY comments at the uses), so sharing it is as safe as sending `&mut [T]` pieces.
 unsafe impl<T: Send> Sync for SharedMut<T> {}
 
+impl<T> SharedMut<T> {
+    /// The pointer (a method, so that closures capture the whole `Sync` wrapper).
+    fn get(&self) -> *mut T {
+        self.0
+    }
+}
+
 /// ROWS combine: runs `body(begin, end, rows, state)` where `rows` is rows `begin..end` of
 /// `out`, a row-major buffer of `desc.rows` rows of `row_len` elements.
 pub fn par_rows<T: Send>(
@@ -144,7 +151,7 @@ pub fn par_rows<T: Send>(
         // so no two slices overlap, and `out` is not otherwise used meanwhile (it is borrowed
         // mutably by this function).
         let rows = unsafe {
-            std::slice::from_raw_parts_mut(base.0.add(begin * row_len), (end - begin) * row_len)
+            std::slice::from_raw_parts_mut(base.get().add(begin * row_len), (end - begin) * row_len)
         };
         body(begin, end, rows, state)
     })
@@ -176,7 +183,7 @@ impl<T> ColumnBlock<'_, T> {
         // SAFETY: the cell lies inside the output (checked above) and in this chunk's columns,
         // which no other body call of this pipeline receives (every row of the pipeline, i.e.
         // every output column, is handed out once).
-        unsafe { *self.base.0.add(row * self.columns + column) = value };
+        unsafe { *self.base.get().add(row * self.columns + column) = value };
     }
 }
 

@@ -6,12 +6,12 @@
 //!
 //! 1. resolves its settings: the [`PipelineDesc`]'s overrides over the process-wide
 //!    [`SchedConfig`] ([`configure`]); AUTO asks [`auto`] for this invocation's scheme;
-//! 2. lays out its queues ([`queues`]: CENTRALIZED, PERGROUP, PERCPU) and fills them with the
-//!    scheme's chunk sequence ([`partition`]), or for AF cuts chunks on demand ([`af`]);
-//! 3. publishes itself to the pool ([`pool`]); every participant, the calling thread
-//!    included, drains its home queue and then steals in the victim order ([`victim`]);
+//! 2. lays out its queues (`queues`: CENTRALIZED, PERGROUP, PERCPU) and fills them with the
+//!    scheme's chunk sequence ([`partition`]), or for AF cuts chunks on demand (`af`);
+//! 3. publishes itself to the pool (`pool`); every participant, the calling thread
+//!    included, drains its home queue and then steals in the victim order (`victim`);
 //! 4. returns the first error or panic of any chunk as an `Err` on the calling thread once all
-//!    participants have left ([`exec`]); with a trace path configured, appends its chunk events
+//!    participants have left (`exec`); with a trace path configured, appends its chunk events
 //!    to the trace ([`trace`], drawn by [`plot`]).
 //!
 //! **Architecture invariants.** Every row of a pipeline is handed to exactly one body call
@@ -24,25 +24,25 @@
 //! thread.
 //!
 //! **Where DAPHNE differs** is documented where it matters: chunk formulas in [`partition`],
-//! queue filling and pre-partitioning in [`queues`], AUTO in [`auto`]. In addition,
+//! queue filling and pre-partitioning in `queues`, AUTO in [`auto`]. In addition,
 //! `--num-threads` is honoured with every queue layout (DAPHNE replaces it by the number of
 //! logical CPUs when the layout is not CENTRALIZED), the calling thread works as worker 0
 //! (DAPHNE's main thread only enqueues), and `--debug-mt` writes to standard error so that
 //! it never mixes with a script's output.
 
-pub mod af;
+mod af;
 pub mod auto;
 pub mod capi;
 pub mod combine;
 pub mod config;
-pub mod exec;
+mod exec;
 pub mod partition;
 pub mod plot;
-pub mod pool;
-pub mod queues;
+mod pool;
+mod queues;
 pub mod topology;
 pub mod trace;
-pub mod victim;
+mod victim;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;

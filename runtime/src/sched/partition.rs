@@ -23,7 +23,7 @@
 //! | CST | the configured constant |
 //!
 //! `B`, the number of FISS stages, is the number of FAC2 batches that cover `n` rows (DAPHNE's
-//! `getStages`). AF and AUTO have no fixed sequence: [`super::af`] computes AF chunks from
+//! `getStages`). AF and AUTO have no fixed sequence: `af` computes AF chunks from
 //! measurements and [`super::auto`] picks a scheme per pipeline before partitioning. When a
 //! fixed sequence is needed for them anyway (AF in push mode, which deals all chunks before
 //! anything is measured), AF uses FAC2's sequence, and AUTO uses MSTATIC's as DAPHNE does.

@@ -41,7 +41,8 @@ enum Command {
     EmitMlir {
         #[command(flatten)]
         script: ScriptArgs,
-        /// The stage: parsing (daphne dialect), kernels (runtime calls), llvm (LLVM dialect).
+        /// The stage (DAPHNE's names): parsing, parsing_simplified, property_inference,
+        /// phy_op_selection, type_adaptation, vectorized, obj_ref_mgnt, kernels, llvm.
         #[arg(long, default_value = "parsing")]
         stage: String,
     },
@@ -66,7 +67,7 @@ struct ScriptArgs {
     /// A DAPHNE JSON configuration file (import paths: `daphnedsl_import_paths`).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Print the IR to stderr after these stages (comma-separated): parsing, kernels, llvm.
+    /// Print the IR to stderr after these stages (comma-separated; names as for emit-mlir --stage).
     #[arg(long, value_delimiter = ',', value_name = "STAGES")]
     explain: Vec<String>,
     #[command(flatten)]
@@ -157,15 +158,17 @@ fn execute(command: Command) -> Result<i32, Error> {
             Ok(0)
         }
         Command::EmitMlir { script, stage } => {
-            let mut opts = script.options()?;
-            opts.stop_after = Some(Stage::from_name(&stage).ok_or_else(|| usage_error(format!("unknown stage `{stage}`")))?);
+            let opts = script.options()?;
+            let stage = Stage::from_name(&stage).ok_or_else(|| usage_error(format!("unknown stage `{stage}`")))?;
             let source = script.source()?;
-            let module = daphne_driver::compile(&context, &source, script.path(), &opts)?;
-            println!("{}", daphne_driver::module_text(&module));
+            println!("{}", daphne_driver::emit_mlir(&context, &source, script.path(), &opts, stage)?);
             Ok(0)
         }
     }
 }
+
+/// Stack size of the thread that compiles and runs the script.
+const COMPILER_STACK_SIZE: usize = 256 << 20;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -181,7 +184,13 @@ fn main() -> ExitCode {
         }
     };
     let command = cli.command.unwrap_or(Command::Run(cli.run));
-    match execute(command) {
+    // Compilation recurses over the program; a large stack makes deep nesting safe.
+    let worker = std::thread::Builder::new().name("daphne".into()).stack_size(COMPILER_STACK_SIZE).spawn(move || execute(command));
+    let result = match worker {
+        Ok(handle) => handle.join().unwrap_or_else(|_| Err(Error::Compile("internal compiler error (a bug: please report it)".into()))),
+        Err(e) => Err(Error::Run(format!("cannot start the compiler thread: {e}"))),
+    };
+    match result {
         Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
         Err(e) => {
             eprintln!("{e}");
