@@ -241,7 +241,7 @@ fn errors_exit_with_status_3() {
         ("fail", "[error]: Execution error: index out of range\n"),
         (
             "null_handle",
-            "[error]: Execution error: null matrix handle\n",
+            "[error]: Execution error: null data object handle\n",
         ),
         (
             "bad_code",

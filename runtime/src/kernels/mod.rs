@@ -9,6 +9,7 @@ pub mod aggregation;
 pub mod ew_binary;
 pub mod ew_unary;
 pub mod generation;
+pub mod indexing;
 pub mod rand;
 pub mod reorganization;
 pub mod strings;

@@ -18,7 +18,8 @@
 //!   outlives every use. Workers with `i >= participants` skip the epoch without reading `job`.
 //!   A participant cannot miss its epoch: the next one is only published after this job ended,
 //!   which needs this participant.
-//! - **Wait** ([`Signal`]): waiters spin for [`SPIN`], then yield until [`YIELD`], then sleep on
+//! - **Wait** ([`Signal`]): waiters spin for [`SPIN`] (not at all when the pool has more
+//!   workers than the machine has CPUs), then yield until [`YIELD`], then sleep on
 //!   a condition variable. A sleeper increments `sleepers` under the mutex and re-checks its
 //!   condition before sleeping; a notifier changes the condition, then reads `sleepers`, and
 //!   only if it is non-zero takes the mutex and notifies. Both sides use SeqCst, so either the
@@ -108,8 +109,8 @@ struct Signal {
 }
 
 impl Signal {
-    /// Returns once `ready()` holds. `ready` must read with SeqCst.
-    fn wait(&self, ready: impl Fn() -> bool) {
+    /// Returns once `ready()` holds, spinning for `spin` first. `ready` must read with SeqCst.
+    fn wait(&self, spin: Duration, ready: impl Fn() -> bool) {
         let start = Instant::now();
         let mut rounds = 0u32;
         while !ready() {
@@ -119,7 +120,7 @@ impl Signal {
                 continue;
             }
             let waited = start.elapsed();
-            if waited < SPIN {
+            if waited < spin {
                 continue;
             }
             if waited < YIELD {
@@ -157,6 +158,9 @@ pub(crate) struct Pool {
     worker_groups: Vec<usize>,
     /// Workers actually running, including the caller (spawning may fall short).
     live: AtomicUsize,
+    /// How long waiters spin: [`SPIN`], or zero when there are more workers than CPUs (a
+    /// spinning thread would then take a CPU from a working one).
+    spin: Duration,
     /// The job slot.
     epoch: AtomicU64,
     job: AtomicPtr<Job<'static>>,
@@ -221,6 +225,11 @@ impl Pool {
             worker_cpus,
             worker_groups,
             live: AtomicUsize::new(1),
+            spin: if workers > topology.cpus.len() {
+                Duration::ZERO
+            } else {
+                SPIN
+            },
             epoch: AtomicU64::new(0),
             job: AtomicPtr::new(std::ptr::null_mut()),
             pending: AtomicUsize::new(0),
@@ -268,7 +277,7 @@ impl Pool {
         let mut seen = 0u64;
         loop {
             self.work
-                .wait(|| self.epoch.load(Ordering::SeqCst) >> PARTICIPANT_BITS != seen);
+                .wait(self.spin, || self.epoch.load(Ordering::SeqCst) >> PARTICIPANT_BITS != seen);
             let word = self.epoch.load(Ordering::SeqCst);
             seen = word >> PARTICIPANT_BITS;
             let participants = (word & ((1 << PARTICIPANT_BITS) - 1)) as usize;
@@ -354,7 +363,7 @@ impl Pool {
         }
         let own = panic::catch_unwind(AssertUnwindSafe(|| job.participate(0)));
         if workers > 1 {
-            self.done.wait(|| self.pending.load(Ordering::SeqCst) == 0);
+            self.done.wait(self.spin, || self.pending.load(Ordering::SeqCst) == 0);
             self.job.store(std::ptr::null_mut(), Ordering::SeqCst);
         }
         if let Err(payload) = own {

@@ -70,6 +70,12 @@ struct ScriptArgs {
     /// Print the IR to stderr after these stages (comma-separated; names as for emit-mlir --stage).
     #[arg(long, value_delimiter = ',', value_name = "STAGES")]
     explain: Vec<String>,
+    /// Keep `t(X) @ X` and friends as matrix multiplications (no syrk/gemv rewrites).
+    #[arg(long)]
+    no_phy_op_selection: bool,
+    /// Do not insert reference counting (objects are never freed).
+    #[arg(long)]
+    no_obj_ref_mgnt: bool,
     #[command(flatten)]
     compat: CompatFlags,
 }
@@ -82,9 +88,6 @@ struct CompatFlags {
     /// Run operations through the vectorized engine.
     #[arg(long)]
     vec: bool,
-    /// Keep `t(X) @ X` and friends as matrix multiplications.
-    #[arg(long)]
-    no_phy_op_selection: bool,
     /// Choose dense or sparse representations automatically.
     #[arg(long, alias = "select-matrix-representations", num_args = 0..=1, default_missing_value = "1", value_name = "0|1")]
     select_matrix_repr: Option<u8>,
@@ -119,7 +122,18 @@ impl ScriptArgs {
             }
         }
         if let Some(path) = &self.config {
-            opts.imports = config::load(path).map_err(usage_error)?.imports;
+            let config = config::load(path).map_err(usage_error)?;
+            opts.imports = config.imports;
+            opts.explain = config.explain;
+            if let Some(passes) = config.passes {
+                opts.passes = passes;
+            }
+        }
+        if self.no_phy_op_selection {
+            opts.passes.phy_op_selection = false;
+        }
+        if self.no_obj_ref_mgnt {
+            opts.passes.obj_ref_mgnt = false;
         }
         for stage in &self.explain {
             let s = Stage::from_name(stage).ok_or_else(|| {
