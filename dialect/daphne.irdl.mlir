@@ -202,6 +202,15 @@ irdl.dialect @daphne {
     irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r)
   }
 
+  irdl.operation @col_bind {
+    %a = irdl.base @daphne::@matrix  %b = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r)
+  }
+  irdl.operation @row_bind {
+    %a = irdl.base @daphne::@matrix  %b = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r)
+  }
+
   // ---- conversion ----
   irdl.operation @cast {
     %a = irdl.any

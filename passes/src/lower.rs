@@ -739,9 +739,14 @@ impl<'c> Lowerer<'c> {
                 };
                 self.call(block, loc, f, &operands, Some(ptr)).expect("result")
             }
-            "mat_mul" => {
+            "mat_mul" | "col_bind" | "row_bind" => {
+                let f = match name {
+                    "mat_mul" => "daphne_matmul",
+                    "col_bind" => "daphne_cbind",
+                    _ => "daphne_rbind",
+                };
                 let vt = self.i32c(block, loc, res_vt);
-                self.call(block, loc, "daphne_matmul", &[operands[0], operands[1], vt], Some(ptr)).expect("result")
+                self.call(block, loc, f, &[operands[0], operands[1], vt], Some(ptr)).expect("result")
             }
             "cond" => {
                 // Scalar branches become 1x1 matrices, which the kernel broadcasts.

@@ -90,21 +90,44 @@ fn verify(module: &Module, what: &str) -> Result<(), Error> {
     }
 }
 
+/// A script compiled to the LLVM dialect.
+pub struct Compiled<'c> {
+    /// The module in the LLVM dialect.
+    pub module: Module<'c>,
+    /// Time spent in the frontend (parsing, imports, semantic analysis).
+    pub parsing_seconds: f64,
+}
+
 /// Compiles `source` (read from `path`) down to the LLVM dialect.
-pub fn compile<'c>(context: &'c Context, source: &str, path: &Path, opts: &Options) -> Result<Module<'c>, Error> {
-    let (module, _) = compile_until(context, source, path, opts, None)?;
-    Ok(module)
+pub fn compile<'c>(context: &'c Context, source: &str, path: &Path, opts: &Options) -> Result<Compiled<'c>, Error> {
+    let started = std::time::Instant::now();
+    let mut parsing_seconds = 0.0;
+    let (module, _) = compile_until(context, source, path, opts, None, &mut || parsing_seconds = started.elapsed().as_secs_f64())?;
+    Ok(Compiled { module, parsing_seconds })
+}
+
+/// Flushes the runtime's buffered stdout and stderr.
+pub fn flush_output() {
+    // A failed flush of the terminal is not worth an error at this point.
+    let _ = daphne_rt::output::flush();
 }
 
 /// The textual MLIR of `source`'s module right after `stage` (for `daphne emit-mlir`).
 pub fn emit_mlir(context: &Context, source: &str, path: &Path, opts: &Options, stage: Stage) -> Result<String, Error> {
-    let (_, text) = compile_until(context, source, path, opts, Some(stage))?;
+    let (_, text) = compile_until(context, source, path, opts, Some(stage), &mut || {})?;
     Ok(text.expect("the pipeline passes every stage"))
 }
 
 /// Runs the pipeline, printing the stages `opts.explain` asks for; stops after `stop` (if any)
-/// and returns the module's text at that point.
-fn compile_until<'c>(context: &'c Context, source: &str, path: &Path, opts: &Options, stop: Option<Stage>) -> Result<(Module<'c>, Option<String>), Error> {
+/// and returns the module's text at that point. `frontend_done` is called after semantic analysis.
+fn compile_until<'c>(
+    context: &'c Context,
+    source: &str,
+    path: &Path,
+    opts: &Options,
+    stop: Option<Stage>,
+    frontend_done: &mut dyn FnMut(),
+) -> Result<(Module<'c>, Option<String>), Error> {
     let _span = tracing::info_span!("compile", file = %path.display()).entered();
     let mut files = vec![SourceFile { name: path.display().to_string(), source: source.to_string() }];
     let script = daphne_syntax::parse(source).map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
@@ -112,6 +135,7 @@ fn compile_until<'c>(context: &'c Context, source: &str, path: &Path, opts: &Opt
         .map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
     let program = daphne_sema::analyze(&script, &opts.args)
         .map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
+    frontend_done();
 
     let mut captured: Option<String> = None;
     let mut observe = |stage: Stage, m: &Module| {
@@ -160,9 +184,23 @@ fn check_kernels(module: &Module) -> Result<(), Error> {
     Ok(())
 }
 
-/// JIT-compiles a module in the LLVM dialect (LLVM O3) and runs its `main`.
-/// Returns the program's exit code (runtime errors exit the process themselves with code 3).
-pub fn run_jit(module: &Module) -> Result<i32, Error> {
+/// A script compiled by the JIT, ready to run.
+pub struct Jit {
+    /// Owns the generated code that `main` points into.
+    _engine: ExecutionEngine,
+    main: extern "C" fn() -> i32,
+}
+
+impl Jit {
+    /// Runs the script's `main`; returns its exit code (runtime errors exit the process
+    /// themselves with code 3).
+    pub fn run(&self) -> i32 {
+        (self.main)()
+    }
+}
+
+/// JIT-compiles a module in the LLVM dialect (LLVM O3).
+pub fn jit(module: &Module) -> Result<Jit, Error> {
     let _span = tracing::info_span!("jit").entered();
     let engine = ExecutionEngine::new(module, 3, &[], false, false);
     for (name, ptr) in daphne_rt::abi::kernel_symbols() {
@@ -175,5 +213,5 @@ pub fn run_jit(module: &Module) -> Result<i32, Error> {
     }
     // SAFETY: `main` is the `() -> i32` C entry point built by the lowering.
     let main: extern "C" fn() -> i32 = unsafe { std::mem::transmute(main) };
-    Ok(main())
+    Ok(Jit { _engine: engine, main })
 }

@@ -15,7 +15,7 @@ fn params(name: &str) -> Option<&'static [&'static str]> {
         "reshape" => &["arg", "numRows", "numCols"],
         "sum" | "aggMin" | "aggMax" | "mean" | "var" | "stddev" => &["arg", "axisOrGroups", "numGroups"],
         "idxMin" | "idxMax" => &["arg", "axis"],
-        "min" | "max" | "pow" | "mod" | "log" => &["lhs", "rhs"],
+        "min" | "max" | "pow" | "mod" | "log" | "cbind" | "rbind" => &["lhs", "rhs"],
         "stop" => &["message"],
         "now" => &[],
         _ if unary_op(name).is_some() => &["arg"],
@@ -237,6 +237,13 @@ impl Analyzer<'_> {
                     return self.error(span, format!("`{name}` needs numbers, found a string"));
                 }
                 Ok(op_expr(op, vec![l, r], Some(data(vt)), span))
+            }
+            "cbind" | "rbind" => {
+                let (a, at) = self.matrix_arg(req(0))?;
+                let (b, bt) = self.matrix_arg(req(1))?;
+                let vt = at.promote(bt);
+                let op = if name == "cbind" { Op::ColBind } else { Op::RowBind };
+                Ok(op_expr(op, vec![a, b], Some(Type::Matrix(vt)), span))
             }
             "stop" => {
                 let msg = match a[0] {

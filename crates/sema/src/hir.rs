@@ -347,4 +347,8 @@ ops! {
     Insert = "insert",
     /// `A @ B`
     MatMul = "mat_mul",
+    /// `cbind(A, B)`
+    ColBind = "col_bind",
+    /// `rbind(A, B)`
+    RowBind = "row_bind",
 }

@@ -6,10 +6,13 @@
 //! first converted to it, then the operation runs on one Rust type (see [`crate::numeric`]).
 
 pub mod aggregation;
+pub mod blas;
 pub mod ew_binary;
 pub mod ew_unary;
 pub mod generation;
 pub mod indexing;
+pub mod linalg;
+pub mod metadata;
 pub mod rand;
 pub mod reorganization;
 pub mod strings;

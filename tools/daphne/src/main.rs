@@ -70,6 +70,9 @@ struct ScriptArgs {
     /// Print the IR to stderr after these stages (comma-separated; names as for emit-mlir --stage).
     #[arg(long, value_delimiter = ',', value_name = "STAGES")]
     explain: Vec<String>,
+    /// Print phase times as JSON to stderr after the run (startup, compilation, execution).
+    #[arg(long)]
+    timing: bool,
     /// Keep `t(X) @ X` and friends as matrix multiplications (no syrk/gemv rewrites).
     #[arg(long)]
     no_phy_op_selection: bool,
@@ -155,20 +158,46 @@ impl ScriptArgs {
     }
 }
 
+/// Seconds elapsed between successive laps.
+struct Timer(std::time::Instant);
+
+impl Timer {
+    fn lap(&mut self) -> f64 {
+        let now = std::time::Instant::now();
+        let secs = now.duration_since(self.0).as_secs_f64();
+        self.0 = now;
+        secs
+    }
+}
+
 fn execute(command: Command) -> Result<i32, Error> {
+    let mut timer = Timer(std::time::Instant::now());
     let context = daphne_driver::context()?;
     match command {
         Command::Run(run) => {
             let opts = run.script.options()?;
             let source = run.script.source()?;
-            let module = daphne_driver::compile(&context, &source, run.script.path(), &opts)?;
-            daphne_driver::run_jit(&module)
+            let started = timer.lap();
+            let compiled = daphne_driver::compile(&context, &source, run.script.path(), &opts)?;
+            let jit = daphne_driver::jit(&compiled.module)?;
+            let parsed = compiled.parsing_seconds;
+            let compiled = timer.lap() - parsed;
+            let code = jit.run();
+            let executed = timer.lap();
+            if run.script.timing {
+                daphne_driver::flush_output();
+                eprintln!(
+                    "{{\"startup_seconds\": {started}, \"parsing_seconds\": {parsed}, \"compilation_seconds\": {compiled}, \"execution_seconds\": {executed}, \"total_seconds\": {}}}",
+                    started + parsed + compiled + executed
+                );
+            }
+            Ok(code)
         }
         Command::Build { script, output, native } => {
             let opts = script.options()?;
             let source = script.source()?;
-            let module = daphne_driver::compile(&context, &source, script.path(), &opts)?;
-            daphne_driver::build_native(&module, &output, native)?;
+            let compiled = daphne_driver::compile(&context, &source, script.path(), &opts)?;
+            daphne_driver::build_native(&compiled.module, &output, native)?;
             Ok(0)
         }
         Command::EmitMlir { script, stage } => {
