@@ -415,12 +415,22 @@ impl<'c> Emitter<'c> {
                     .expect("daphne.matrix_constant");
                 Some(self.op(block, op)[0])
             }
-            ExprKind::Op { op, args } => {
+            ExprKind::Op { op, args, kernel_hint } => {
                 let operands: Vec<MlirValue> = args.iter().map(|a| self.expr(block, a).expect("operand value")).collect();
+                let operands: Vec<Value> = operands.iter().map(|v| val(*v)).collect();
                 let results: Vec<Type> = e.ty.iter().map(|t| self.ty(*t)).collect();
-                let built = self.build(&format!("daphne.{}", op.mlir_name()), loc, &operands, &results);
-                let r = self.op(block, built);
-                r.first().copied()
+                let attrs: Vec<(Identifier, Attribute)> = kernel_hint
+                    .iter()
+                    .map(|h| (Identifier::new(self.context, "kernel_hint"), StringAttribute::new(self.context, h).into()))
+                    .collect();
+                let name = format!("daphne.{}", op.mlir_name());
+                let built = OperationBuilder::new(&name, loc)
+                    .add_operands(&operands)
+                    .add_results(&results)
+                    .add_attributes(&attrs)
+                    .build()
+                    .unwrap_or_else(|err| panic!("building {name}: {err}"));
+                self.op(block, built).first().copied()
             }
         }
     }

@@ -139,6 +139,8 @@ pub enum ExprKind {
         op: Op,
         /// Its operands, in the dialect's operand order.
         args: Vec<Expr>,
+        /// The kernel the user asked for (`sum::myKernel(X)`, `a +::k b`), kept on the op.
+        kernel_hint: Option<String>,
     },
     /// A call of a user-defined function specialization.
     Call {

@@ -313,15 +313,15 @@ impl Analyzer<'_> {
                     },
                 })
             }
-            ast::ExprKind::Binary { op, lhs, rhs, .. } => {
+            ast::ExprKind::Binary { op, lhs, rhs, kernel_hint } => {
                 let (l, _) = self.value(lhs)?;
                 let (r, _) = self.value(rhs)?;
-                self.binary(*op, l, r, span)
+                Ok(with_hint(self.binary(*op, l, r, span)?, kernel_hint))
             }
             ast::ExprKind::Call { callee, args, kernel_hint } if self.is_udf(&callee.name) => {
                 self.udf_call(&callee.name, args, kernel_hint.is_some(), span)
             }
-            ast::ExprKind::Call { callee, args, .. } => self.call(callee, args, span),
+            ast::ExprKind::Call { callee, args, kernel_hint } => Ok(with_hint(self.call(callee, args, span)?, kernel_hint)),
             ast::ExprKind::Cast { target, expr } => self.cast(target, expr, span),
             ast::ExprKind::Matrix { elems, dims } => self.matrix_literal(elems, dims.as_ref(), span),
             ast::ExprKind::Ternary { cond, then_expr, else_expr } => self.ternary(cond, then_expr, else_expr, span),
@@ -471,6 +471,14 @@ impl Analyzer<'_> {
     }
 }
 
+/// Records a kernel hint on the operation `e` computes.
+fn with_hint(mut e: Expr, hint: &Option<String>) -> Expr {
+    if let ExprKind::Op { kernel_hint, .. } = &mut e.kind {
+        kernel_hint.clone_from(hint);
+    }
+    e
+}
+
 /// Names assigned anywhere in `stmts` (including nested blocks and control flow).
 fn assigned_names(stmts: &[ast::Stmt]) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
@@ -560,7 +568,7 @@ pub(crate) fn constant(c: Constant, vt: ValueType, span: Span) -> Expr {
 }
 
 pub(crate) fn op_expr(op: Op, args: Vec<Expr>, ty: Option<Type>, span: Span) -> Expr {
-    Expr { kind: ExprKind::Op { op, args }, ty, span }
+    Expr { kind: ExprKind::Op { op, args, kernel_hint: None }, ty, span }
 }
 
 /// Converts `e` to type `to`: constants are converted at compile time (C++ cast semantics),
