@@ -13,6 +13,17 @@ irdl.dialect @daphne {
     %vt = irdl.any
     irdl.parameters(element_type: %vt)
   }
+  irdl.type @frame {
+    irdl.parameters()
+  }
+  // A frame column being assembled (IRDL variadics need one operand type, columns differ).
+  irdl.type @column {
+    irdl.parameters()
+  }
+  irdl.type @list {
+    %vt = irdl.any
+    irdl.parameters(element_type: %vt)
+  }
 
   // ---- constants and generation ----
   irdl.operation @constant {
@@ -170,27 +181,27 @@ irdl.dialect @daphne {
 
   // ---- indexing: bounds are si64 (i64::MAX = to the end, i64::MIN as upper bound = single position) ----
   irdl.operation @slice_row {
-    %m = irdl.base @daphne::@matrix  %i = irdl.is si64  %r = irdl.base @daphne::@matrix
+    %m = irdl.any  %i = irdl.any  %r = irdl.any
     irdl.operands(arg: %m, lower: %i, upper: %i)  irdl.results(res: %r)
   }
   irdl.operation @slice_col {
-    %m = irdl.base @daphne::@matrix  %i = irdl.is si64  %r = irdl.base @daphne::@matrix
+    %m = irdl.any  %i = irdl.any  %r = irdl.any
     irdl.operands(arg: %m, lower: %i, upper: %i)  irdl.results(res: %r)
   }
   irdl.operation @extract_row {
-    %m = irdl.base @daphne::@matrix  %p = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    %m = irdl.any  %p = irdl.any  %r = irdl.any
     irdl.operands(arg: %m, positions: %p)  irdl.results(res: %r)
   }
   irdl.operation @extract_col {
-    %m = irdl.base @daphne::@matrix  %p = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    %m = irdl.any  %p = irdl.any  %r = irdl.any
     irdl.operands(arg: %m, positions: %p)  irdl.results(res: %r)
   }
   irdl.operation @filter_row {
-    %m = irdl.base @daphne::@matrix  %p = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    %m = irdl.any  %p = irdl.any  %r = irdl.any
     irdl.operands(arg: %m, bits: %p)  irdl.results(res: %r)
   }
   irdl.operation @filter_col {
-    %m = irdl.base @daphne::@matrix  %p = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    %m = irdl.any  %p = irdl.any  %r = irdl.any
     irdl.operands(arg: %m, bits: %p)  irdl.results(res: %r)
   }
   irdl.operation @insert {
@@ -203,12 +214,46 @@ irdl.dialect @daphne {
   }
 
   irdl.operation @col_bind {
-    %a = irdl.base @daphne::@matrix  %b = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    %a = irdl.any  %b = irdl.any  %r = irdl.any
     irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r)
   }
   irdl.operation @row_bind {
-    %a = irdl.base @daphne::@matrix  %b = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    %a = irdl.any  %b = irdl.any  %r = irdl.any
     irdl.operands(lhs: %a, rhs: %b)  irdl.results(res: %r)
+  }
+
+  // ---- frames and lists ----
+  irdl.operation @as_column {
+    %m = irdl.base @daphne::@matrix  %c = irdl.base @daphne::@column
+    irdl.operands(arg: %m)  irdl.results(res: %c)
+  }
+  irdl.operation @create_frame {
+    %m = irdl.base @daphne::@column  %s = irdl.base @daphne::@string  %f = irdl.base @daphne::@frame
+    irdl.operands(columns: variadic %m, labels: variadic %s)  irdl.results(res: %f)
+  }
+  irdl.operation @set_col_labels {
+    %f = irdl.base @daphne::@frame  %l = irdl.base @daphne::@string  %r = irdl.base @daphne::@frame
+    irdl.operands(arg: %f, labels: variadic %l)  irdl.results(res: %r)
+  }
+  irdl.operation @set_col_labels_prefix {
+    %f = irdl.base @daphne::@frame  %l = irdl.base @daphne::@string  %r = irdl.base @daphne::@frame
+    irdl.operands(arg: %f, prefix: %l)  irdl.results(res: %r)
+  }
+  irdl.operation @create_list {
+    %m = irdl.base @daphne::@matrix  %l = irdl.base @daphne::@list
+    irdl.operands(elements: variadic %m)  irdl.results(res: %l)
+  }
+  irdl.operation @length {
+    %l = irdl.base @daphne::@list  %i = irdl.is index
+    irdl.operands(arg: %l)  irdl.results(res: %i)
+  }
+  irdl.operation @append {
+    %l = irdl.base @daphne::@list  %m = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@list
+    irdl.operands(arg: %l, elem: %m)  irdl.results(res: %r)
+  }
+  irdl.operation @remove {
+    %l = irdl.base @daphne::@list  %i = irdl.is si64  %r = irdl.base @daphne::@list  %m = irdl.base @daphne::@matrix
+    irdl.operands(arg: %l, idx: %i)  irdl.results(res: %r, elem: %m)
   }
 
   // ---- conversion ----
@@ -232,5 +277,28 @@ irdl.dialect @daphne {
   irdl.operation @now {
     %r = irdl.is si64
     irdl.results(res: %r)
+  }
+
+  // ---- physical operators (chosen by the phy-op-selection pass) ----
+  // syrk(A) = t(A) @ A; gemv(A, x) = t(A) @ x.
+  irdl.operation @syrk {
+    %a = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %a)  irdl.results(res: %r)
+  }
+  irdl.operation @gemv {
+    %a = irdl.base @daphne::@matrix  %x = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(mat: %a, vec: %x)  irdl.results(res: %r)
+  }
+
+  // ---- reference counting (inserted by the obj-ref-mgnt pass): any runtime object ----
+  irdl.operation @incref {
+    %m = irdl.base @daphne::@matrix  %f = irdl.base @daphne::@frame  %l = irdl.base @daphne::@list  %c = irdl.base @daphne::@column
+    %a = irdl.any_of(%m, %f, %l, %c)
+    irdl.operands(arg: %a)
+  }
+  irdl.operation @decref {
+    %m = irdl.base @daphne::@matrix  %f = irdl.base @daphne::@frame  %l = irdl.base @daphne::@list  %c = irdl.base @daphne::@column
+    %a = irdl.any_of(%m, %f, %l, %c)
+    irdl.operands(arg: %a)
   }
 }

@@ -71,6 +71,16 @@ pub fn matrix_type<'c>(context: &'c Context, elem: Type<'c>) -> Type<'c> {
     Type::parse(context, &format!("!daphne.matrix<{elem}>")).expect("daphne dialect is loaded")
 }
 
+/// `!daphne.frame`.
+pub fn frame_type(context: &Context) -> Type<'_> {
+    Type::parse(context, "!daphne.frame").expect("daphne dialect is loaded")
+}
+
+/// `!daphne.list<elem>`: a list of matrices with element type `elem`.
+pub fn list_type<'c>(context: &'c Context, elem: Type<'c>) -> Type<'c> {
+    Type::parse(context, &format!("!daphne.list<{elem}>")).expect("daphne dialect is loaded")
+}
+
 /// True for `!daphne.string`.
 pub fn is_string(ty: Type) -> bool {
     ty.to_string() == "!daphne.string"

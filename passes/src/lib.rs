@@ -4,8 +4,20 @@
 //! objects, arith/math for scalars, scf for control flow); [`to_llvm_dialect`] then runs MLIR's
 //! conversion passes down to the LLVM dialect, ready for translation to LLVM IR.
 
+pub mod canonicalize;
+pub mod cse;
+pub mod dce;
+pub mod effects;
+pub mod fold;
+pub mod infer;
+pub mod ir;
 pub mod lower;
+pub mod phy_select;
 pub mod pipeline;
+pub mod props;
+pub mod refcount;
+pub mod registry;
+pub mod scalar;
 
 use melior::{Context, ir::Module, pass::PassManager, utility::parse_pass_pipeline};
 

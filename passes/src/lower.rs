@@ -130,6 +130,10 @@ impl Scalar {
 enum Kind {
     Scalar(Scalar),
     Matrix(Scalar),
+    Frame,
+    /// A matrix on its way into a frame (`daphne.as_column`).
+    Column,
+    List(Scalar),
 }
 
 fn scalar_name(text: &str) -> Option<Scalar> {
@@ -148,6 +152,15 @@ fn scalar_name(text: &str) -> Option<Scalar> {
 
 fn kind_of(ty: Type) -> Option<Kind> {
     let text = ty.to_string();
+    if text == "!daphne.frame" {
+        return Some(Kind::Frame);
+    }
+    if text == "!daphne.column" {
+        return Some(Kind::Column);
+    }
+    if let Some(inner) = text.strip_prefix("!daphne.list<").and_then(|t| t.strip_suffix('>')) {
+        return scalar_name(inner).map(Kind::List);
+    }
     match text.strip_prefix("!daphne.matrix<").and_then(|t| t.strip_suffix('>')) {
         Some(inner) => scalar_name(inner).map(Kind::Matrix),
         None => scalar_name(&text).map(Kind::Scalar),
@@ -189,7 +202,7 @@ impl<'c> Lowerer<'c> {
 
     fn convert_type(&self, ty: Type<'c>) -> Type<'c> {
         match kind_of(ty) {
-            Some(Kind::Matrix(_)) | Some(Kind::Scalar(Scalar::Str)) => self.ptr(),
+            Some(Kind::Matrix(_) | Kind::Frame | Kind::Column | Kind::List(_) | Kind::Scalar(Scalar::Str)) => self.ptr(),
             Some(Kind::Scalar(Scalar::Signed(b) | Scalar::Unsigned(b))) => self.i(b),
             _ => ty,
         }
@@ -311,6 +324,23 @@ impl<'c> Lowerer<'c> {
         let name = op.name().as_string_ref().as_str().unwrap_or("").to_string();
         match name.strip_prefix("daphne.") {
             None => self.clone_op(op, block),
+            Some("remove") => {
+                // remove(list, i) -> (list without element i, element i): the element comes
+                // back through an out-pointer.
+                let loc = op.location();
+                let operands: Vec<MlirValue> = op.operands().map(|v| self.get(v)).collect();
+                let ptr = self.ptr();
+                let slots = self.entry_alloca(loc, ptr, 2);
+                let rest_slot = self.element_address(block, loc, slots, 0, ptr);
+                let elem_slot = self.element_address(block, loc, slots, 1, ptr);
+                self.call(block, loc, "daphne_list_remove", &[operands[0], operands[1], rest_slot, elem_slot], None);
+                let list = self.emit(block, "llvm.load", loc, &[rest_slot], ptr);
+                let elem = self.emit(block, "llvm.load", loc, &[elem_slot], ptr);
+                for (old, new) in op.results().zip([list, elem]) {
+                    self.map.insert(key(old.to_raw()), new);
+                }
+                Ok(())
+            }
             Some(daphne_op) => {
                 let result = self.lower_daphne(daphne_op, op, block)?;
                 if let (Some(r), Ok(old)) = (result, op.result(0)) {
@@ -585,8 +615,8 @@ impl<'c> Lowerer<'c> {
         let ptr = self.ptr();
         let i64t = self.i(64);
         let vt_code = |k: Option<Kind>| match k {
-            Some(Kind::Matrix(s)) | Some(Kind::Scalar(s)) => s.rt_type() as i32,
-            None => RtType::F64 as i32,
+            Some(Kind::Matrix(s) | Kind::Scalar(s) | Kind::List(s)) => s.rt_type() as i32,
+            Some(Kind::Frame | Kind::Column) | None => RtType::F64 as i32,
         };
         let res_vt = vt_code(result_kind);
 
@@ -653,17 +683,7 @@ impl<'c> Lowerer<'c> {
                 let buf = self.entry_alloca(loc, elem_ty, operands.len().max(1) as i64);
                 for (k, v) in operands.iter().enumerate() {
                     let v = if s == Scalar::Bool { self.emit(block, "arith.extui", loc, &[*v], self.i(8)) } else { *v };
-                    let idx = self.i64c(block, loc, k as i64);
-                    let gep = OperationBuilder::new("llvm.getelementptr", loc)
-                        .add_operands(&[val(buf), val(idx)])
-                        .add_attributes(&[
-                            (Identifier::new(self.context, "rawConstantIndices"), Attribute::parse(self.context, "array<i32: -2147483648>").expect("indices")),
-                            (Identifier::new(self.context, "elem_type"), TypeAttribute::new(elem_ty).into()),
-                        ])
-                        .add_results(&[ptr])
-                        .build()
-                        .expect("gep");
-                    let p = self.push(block, gep)[0];
+                    let p = self.element_address(block, loc, buf, k, elem_ty);
                     block.append_operation(self.build("llvm.store", loc, &[v, p], &[]));
                 }
                 let (vt, r, c) = (self.i32c(block, loc, res_vt), self.i64c(block, loc, rows), self.i64c(block, loc, cols));
@@ -727,6 +747,17 @@ impl<'c> Lowerer<'c> {
             }
             "transpose" => self.call(block, loc, "daphne_transpose", &[operands[0]], Some(ptr)).expect("result"),
             // Indexing: operands pass through unchanged (bounds are si64, lowered to i64).
+            "extract_col" if kinds[1] == Some(Kind::Scalar(Scalar::Str)) => {
+                self.call(block, loc, "daphne_frame_column_by_label", &operands, Some(ptr)).expect("result")
+            }
+            "slice_row" | "slice_col" if kinds[0] == Some(Kind::Frame) => {
+                let f = if name == "slice_row" { "daphne_frame_slice_rows" } else { "daphne_frame_slice_cols" };
+                self.call(block, loc, f, &operands, Some(ptr)).expect("result")
+            }
+            "col_bind" | "row_bind" if kinds[0] == Some(Kind::Frame) => {
+                let f = if name == "col_bind" { "daphne_frame_cbind" } else { "daphne_frame_rbind" };
+                self.call(block, loc, f, &operands, Some(ptr)).expect("result")
+            }
             "slice_row" | "slice_col" | "extract_row" | "extract_col" | "filter_row" | "filter_col" | "insert" => {
                 let f = match name {
                     "slice_row" => "daphne_slice_rows",
@@ -776,20 +807,25 @@ impl<'c> Lowerer<'c> {
                     self.from_carrier(block, loc, v, to)
                 }
                 (Some(Kind::Scalar(from)), Some(Kind::Matrix(to))) => self.scalar_to_matrix(block, loc, operands[0], from, to),
+                (Some(Kind::Matrix(_)), Some(Kind::Frame)) => self.call(block, loc, "daphne_matrix_to_frame", &[operands[0]], Some(ptr)).expect("result"),
+                (Some(Kind::Frame), Some(Kind::Matrix(_))) => {
+                    let vt = self.i32c(block, loc, res_vt);
+                    self.call(block, loc, "daphne_frame_to_matrix", &[operands[0], vt], Some(ptr)).expect("result")
+                }
                 _ => return self.err(op, "unsupported cast"),
             },
             "print" => {
                 let newline = self.emit(block, "arith.extui", loc, &[operands[1]], self.i(32));
                 let err = self.emit(block, "arith.extui", loc, &[operands[2]], self.i(32));
                 match kinds[0] {
-                    Some(Kind::Matrix(_)) => {
+                    Some(Kind::Matrix(_) | Kind::Frame | Kind::List(_)) => {
                         self.call(block, loc, "daphne_print_matrix", &[operands[0], newline, err], None);
                     }
                     Some(Kind::Scalar(s)) => {
                         let (c, v) = self.to_carrier(block, loc, operands[0], s);
                         self.call(block, loc, &format!("daphne_print_{}", c.suffix()), &[v, newline, err], None);
                     }
-                    None => return self.err(op, "cannot print a value of this type"),
+                    Some(Kind::Column) | None => return self.err(op, "cannot print a value of this type"),
                 }
                 return Ok(None);
             }
@@ -797,10 +833,73 @@ impl<'c> Lowerer<'c> {
                 self.call(block, loc, "daphne_stop", &[operands[0]], None);
                 return Ok(None);
             }
+            // A column is the matrix itself at run time.
+            "as_column" => operands[0],
+            "create_frame" => {
+                let n_cols = kinds.iter().take_while(|k| !matches!(k, Some(Kind::Scalar(Scalar::Str)))).count();
+                let (cols, labels) = operands.split_at(n_cols);
+                let (n, columns) = self.pointer_array(block, loc, cols);
+                let labels = if labels.is_empty() { self.emit(block, "llvm.mlir.zero", loc, &[], ptr) } else { self.pointer_array(block, loc, labels).1 };
+                self.call(block, loc, "daphne_create_frame", &[columns, labels, n], Some(ptr)).expect("result")
+            }
+            "set_col_labels" => {
+                let (n, labels) = self.pointer_array(block, loc, &operands[1..]);
+                self.call(block, loc, "daphne_set_col_labels", &[operands[0], labels, n], Some(ptr)).expect("result")
+            }
+            "set_col_labels_prefix" => self.call(block, loc, "daphne_set_col_labels_prefix", &operands, Some(ptr)).expect("result"),
+            "create_list" => {
+                let (n, elements) = self.pointer_array(block, loc, &operands);
+                let vt = self.i32c(block, loc, res_vt);
+                self.call(block, loc, "daphne_create_list", &[elements, n, vt], Some(ptr)).expect("result")
+            }
+            "length" => {
+                let n = self.call(block, loc, "daphne_list_length", &operands, Some(i64t)).expect("result");
+                self.emit(block, "arith.index_castui", loc, &[n], Type::index(self.context))
+            }
+            "append" => self.call(block, loc, "daphne_list_append", &operands, Some(ptr)).expect("result"),
             "now" => self.call(block, loc, "daphne_now", &[], Some(i64t)).expect("result"),
+            // Physical operators and reference counting (passes/src/phy_select.rs, refcount.rs).
+            "syrk" => {
+                let vt = self.i32c(block, loc, res_vt);
+                self.call(block, loc, "daphne_syrk", &[operands[0], vt], Some(ptr)).expect("result")
+            }
+            "gemv" => {
+                let vt = self.i32c(block, loc, res_vt);
+                self.call(block, loc, "daphne_gemv", &[operands[0], operands[1], vt], Some(ptr)).expect("result")
+            }
+            "incref" | "decref" => {
+                self.call(block, loc, &format!("daphne_{name}"), &[operands[0]], None);
+                return Ok(None);
+            }
             other => return self.err(op, format!("the operation `daphne.{other}` cannot be lowered yet")),
         };
         Ok(Some(value))
+    }
+
+    /// A stack array holding the pointers `values`; returns its length (i64) and address.
+    fn pointer_array(&mut self, block: &Block<'c>, loc: Location<'c>, values: &[MlirValue]) -> (MlirValue, MlirValue) {
+        let ptr = self.ptr();
+        let buf = self.entry_alloca(loc, ptr, values.len().max(1) as i64);
+        for (k, v) in values.iter().enumerate() {
+            let p = self.element_address(block, loc, buf, k, ptr);
+            block.append_operation(self.build("llvm.store", loc, &[*v, p], &[]));
+        }
+        (self.i64c(block, loc, values.len() as i64), buf)
+    }
+
+    /// The address of element `k` of the array of `elem` at `base`.
+    fn element_address(&self, block: &Block<'c>, loc: Location<'c>, base: MlirValue, k: usize, elem: Type<'c>) -> MlirValue {
+        let idx = self.i64c(block, loc, k as i64);
+        let gep = OperationBuilder::new("llvm.getelementptr", loc)
+            .add_operands(&[val(base), val(idx)])
+            .add_attributes(&[
+                (Identifier::new(self.context, "rawConstantIndices"), Attribute::parse(self.context, "array<i32: -2147483648>").expect("indices")),
+                (Identifier::new(self.context, "elem_type"), TypeAttribute::new(elem).into()),
+            ])
+            .add_results(&[self.ptr()])
+            .build()
+            .expect("gep");
+        self.push(block, gep)[0]
     }
 
     /// A 1x1 matrix of value type `to` holding the scalar `v` of type `from`.

@@ -112,7 +112,9 @@ impl CsrMatrix {
                     cells[r * csr.cols + csr.col_idxs[i]] = values.row(i)[0].clone();
                 }
             }
-            Ok(Matrix::from(DenseMatrix::from_vec(csr.rows, csr.cols, cells)?))
+            Ok(Matrix::from(DenseMatrix::from_vec(
+                csr.rows, csr.cols, cells,
+            )?))
         }
         dispatch_matrix!(&self.values, values => typed(self, values))
     }
@@ -314,6 +316,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::excessive_precision)] // the reference values, as printed with %.17g
     fn rand_matches_the_reference_vectors() {
         let first6 = [
             0.524_587_101_791_753_83,
@@ -357,8 +360,21 @@ mod tests {
         assert!(csr.nnz() <= 11);
         let dense = csr.to_dense().unwrap();
         let back = CsrMatrix::from_dense(&dense).unwrap();
-        assert_eq!(back.to_dense().unwrap().dense::<i64>().unwrap().to_vec(),
-            dense.dense::<i64>().unwrap().to_vec());
-        assert!(rand_csr(ValueType::UI8, 1, 1, ScalarRef::Int(1), ScalarRef::Int(2), 1.0, 1).is_err());
+        assert_eq!(
+            back.to_dense().unwrap().dense::<i64>().unwrap().to_vec(),
+            dense.dense::<i64>().unwrap().to_vec()
+        );
+        assert!(
+            rand_csr(
+                ValueType::UI8,
+                1,
+                1,
+                ScalarRef::Int(1),
+                ScalarRef::Int(2),
+                1.0,
+                1
+            )
+            .is_err()
+        );
     }
 }

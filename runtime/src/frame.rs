@@ -153,6 +153,9 @@ mod tests {
         assert!(f.with_labels(vec!["a".into(), "a".into()]).is_err());
         assert!(Frame::new(vec![column(vec![1i64]), column(vec![1i64, 2])], None).is_err());
         assert!(Frame::new(vec![column(vec![1i64])], Some(vec![])).is_err());
-        assert_eq!(Frame::new(vec![], None).unwrap().type_name(), "Frame(0x0, [])");
+        assert_eq!(
+            Frame::new(vec![], None).unwrap().type_name(),
+            "Frame(0x0, [])"
+        );
     }
 }

@@ -8,12 +8,15 @@
 //! - [`value_type`], [`element`], [`convert`], [`numeric`]: the ten value types, conversions
 //!   with C++ `static_cast` / `std::to_string` / `std::stoll` semantics, and C++ arithmetic.
 //! - [`dense`], [`matrix`]: `DenseMatrix<T>` (a view into a shared buffer) and the type-erased
-//!   [`Matrix`] behind ABI handles.
+//!   dense [`Matrix`]; [`csr`] (CSR matrices and their `rand`), [`frame`], [`list`]; [`object`]:
+//!   the reference-counted [`Object`] behind every ABI handle.
 //! - [`mod@print`], [`output`]: DAPHNE's exact text output (`%g` floats, matrix layout) and the
 //!   process-wide buffered standard streams.
 //! - [`random`]: bit-exact `std::mt19937` and libstdc++ distributions.
 //! - [`kernels`]: one module per op family (elementwise, aggregation, generation, rand,
-//!   reorganization, strings).
+//!   reorganization, indexing, linear algebra on OpenBLAS/LAPACK, matrix ops, preprocessing,
+//!   frames, strings).
+//! - [`io`]: CSV with `.meta`, `.dbdf`, MatrixMarket; [`io::read_meta`] for the compiler.
 //! - [`abi`]: the C ABI and [`abi::kernel_symbols`], the symbol table for the JIT.
 //!
 //! Architecture invariants: this crate never links LLVM or MLIR; no panic crosses the C ABI;
@@ -42,6 +45,7 @@ pub mod convert;
 pub mod csr;
 pub mod dense;
 pub mod frame;
+pub mod io;
 pub mod kernels;
 pub mod list;
 pub mod numeric;

@@ -96,7 +96,10 @@ mod tests {
         let (l3, removed) = l2.remove(0).unwrap();
         assert_eq!((l3.len(), removed.rows()), (1, 1));
         assert!(l3.remove(1).is_err());
-        assert!(l.append(Matrix::from(DenseMatrix::filled(1, 1, 1i64).unwrap())).is_err());
+        assert!(
+            l.append(Matrix::from(DenseMatrix::filled(1, 1, 1i64).unwrap()))
+                .is_err()
+        );
         assert!(List::new(ValueType::F64, vec![]).unwrap().is_empty());
     }
 }

@@ -156,6 +156,12 @@ impl From<Matrix> for Object {
     }
 }
 
+impl<T: crate::Element> From<crate::DenseMatrix<T>> for Object {
+    fn from(dense: crate::DenseMatrix<T>) -> Self {
+        Object::from(Matrix::from(dense))
+    }
+}
+
 impl From<CsrMatrix> for Object {
     fn from(csr: CsrMatrix) -> Self {
         Object::new(Data::Csr(csr))

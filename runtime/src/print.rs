@@ -134,7 +134,9 @@ pub fn write_object(out: &mut dyn io::Write, object: &Object) -> io::Result<()> 
         }
         Data::List(list) => {
             writeln!(out, "{}", list.type_name())?;
-            list.elements().iter().try_for_each(|m| write_matrix(out, m))
+            list.elements()
+                .iter()
+                .try_for_each(|m| write_matrix(out, m))
         }
     }
 }

@@ -139,6 +139,151 @@ fn string_kernels() {
     assert_eq!(read(daphne_bool_to_str(true)), "1");
 }
 
+fn values(m: *mut Object) -> Vec<f64> {
+    // SAFETY: `m` is a live handle from the runtime.
+    unsafe {
+        let (rows, cols) = (daphne_nrow(m) as i64, daphne_ncol(m) as i64);
+        (0..rows)
+            .flat_map(|r| (0..cols).map(move |c| daphne_matrix_get_f64(m, r, c)))
+            .collect()
+    }
+}
+
+extern "C" fn square(x: f64) -> f64 {
+    x * x
+}
+
+#[test]
+fn indexing_linear_algebra_and_matrix_ops() {
+    let m = f64_matrix(3, 2, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    // SAFETY: every handle comes from the runtime; arrays outlive the calls.
+    unsafe {
+        assert_eq!(
+            values(daphne_slice_rows(m, 1, i64::MAX)),
+            [3.0, 4.0, 5.0, 6.0]
+        );
+        assert_eq!(values(daphne_slice_cols(m, -1, i64::MIN)), [2.0, 4.0, 6.0]);
+        let positions = f64_matrix(2, 1, &[2.0, -3.0]);
+        assert_eq!(
+            values(daphne_extract_rows(m, positions)),
+            [5.0, 6.0, 1.0, 2.0]
+        );
+        let one = daphne_fill_i64(ValueType::SI64.code(), 1, 1, 1);
+        assert_eq!(values(daphne_extract_cols(m, one)), [2.0, 4.0, 6.0]);
+        let bits = f64_matrix(3, 1, &[0.0, 1.0, 1.0]);
+        assert_eq!(values(daphne_filter_rows(m, bits)), [3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(
+            values(daphne_filter_cols(m, f64_matrix(2, 1, &[1.0, 0.0]))),
+            [1.0, 3.0, 5.0]
+        );
+        let patch = f64_matrix(1, 2, &[-1.0, -2.0]);
+        let patched = daphne_insert(m, patch, 1, i64::MIN, 0, i64::MAX);
+        assert_eq!(values(patched), [1.0, 2.0, -1.0, -2.0, 5.0, 6.0]);
+        assert_eq!(values(m)[2], 3.0);
+        let t = daphne_transpose(m);
+        assert_eq!(
+            values(daphne_matmul(t, m, ValueType::F64.code())),
+            [35.0, 44.0, 44.0, 56.0]
+        );
+        assert_eq!(
+            values(daphne_syrk(m, ValueType::SI64.code())),
+            [35.0, 44.0, 44.0, 56.0]
+        );
+        assert_eq!(
+            values(daphne_gemv(
+                m,
+                f64_matrix(3, 1, &[1.0; 3]),
+                ValueType::F64.code()
+            )),
+            [9.0, 12.0]
+        );
+        let a = f64_matrix(2, 2, &[2.0, 0.0, 0.0, 4.0]);
+        assert_eq!(
+            values(daphne_solve(a, f64_matrix(2, 1, &[1.0, 1.0]))),
+            [0.5, 0.25]
+        );
+        let (mut vals, mut vecs) = (std::ptr::null_mut(), std::ptr::null_mut());
+        daphne_eigen(a, &mut vals, &mut vecs);
+        assert_eq!(values(vals), [2.0, 4.0]);
+        assert_eq!(daphne_nrow(vecs), 2);
+        let both = daphne_cbind(
+            m,
+            daphne_fill_i64(ValueType::SI64.code(), 7, 3, 1),
+            ValueType::F64.code(),
+        );
+        assert_eq!(values(both)[..3], [1.0, 2.0, 7.0]);
+        assert_eq!(daphne_nrow(daphne_rbind(m, m, ValueType::F64.code())), 6);
+        let cond = daphne_cond(
+            bits,
+            f64_matrix(1, 1, &[1.0]),
+            f64_matrix(3, 1, &[7.0, 8.0, 9.0]),
+            ValueType::F64.code(),
+        );
+        assert_eq!(values(cond), [7.0, 1.0, 1.0]);
+        assert_eq!(values(daphne_reverse(bits)), [1.0, 1.0, 0.0]);
+        let (cols, asc) = ([1i64], [false]);
+        assert_eq!(
+            values(daphne_order(m, cols.as_ptr(), asc.as_ptr(), 1, true)),
+            [2.0, 1.0, 0.0]
+        );
+        assert_eq!(
+            values(daphne_diag_vector(daphne_diag_matrix(bits))),
+            [0.0, 1.0, 1.0]
+        );
+        assert_eq!(
+            values(daphne_tri(a, true, true, false)),
+            [1.0, 0.0, 0.0, 1.0]
+        );
+        assert_eq!(values(daphne_replace_f64(bits, 1.0, 5.0)), [0.0, 5.0, 5.0]);
+        let outer = daphne_outer(
+            BinaryOp::ADD.code(),
+            ValueType::F64.code(),
+            bits,
+            daphne_transpose(bits),
+        );
+        assert_eq!(values(outer), [0.0, 1.0, 1.0, 1.0, 2.0, 2.0, 1.0, 2.0, 2.0]);
+        assert_eq!(
+            values(daphne_agg_cum(AggOp::SUM.code(), ValueType::F64.code(), m))[4..],
+            [9.0, 12.0]
+        );
+        let ct = daphne_ctable_f64(bits, bits, 0.5, ValueType::F64.code(), -1, -1);
+        assert_eq!(values(ct), [0.5, 0.0, 0.0, 1.0]);
+        let (mut codes, mut dict) = (std::ptr::null_mut(), std::ptr::null_mut());
+        daphne_recode(bits, true, ValueType::SI64.code(), &mut codes, &mut dict);
+        assert_eq!(
+            (values(codes), values(dict)),
+            (vec![0.0, 1.0, 1.0], vec![0.0, 1.0])
+        );
+        assert_eq!(
+            values(daphne_bin(m, 2, 0.0, 0.0, false, ValueType::F64.code())),
+            [0.0, 0.0, 0.0, 1.0, 1.0, 1.0]
+        );
+        assert_eq!(
+            daphne_nrow(daphne_sample_i64(ValueType::SI64.code(), 10, 4, false, 3)),
+            4
+        );
+        assert!(daphne_is_symmetric(a));
+        assert_eq!(daphne_sparsity(bits), 2.0 / 3.0);
+        assert_eq!(read(daphne_type_of(m)), "DenseMatrix(3x2, double)");
+        assert_eq!(
+            values(daphne_map_f64(m, square, ValueType::F64.code()))[5],
+            36.0
+        );
+        let words = daphne_fill_str(c("aB").as_ptr(), 1, 1);
+        assert_eq!(
+            read(daphne_matrix_get_str(daphne_upper_matrix(words), 0, 0)),
+            "AB"
+        );
+        assert_eq!(read(daphne_str_lower(c("aB").as_ptr())), "ab");
+        let now = daphne_now();
+        assert!(now > 1_600_000_000_000_000_000 && daphne_now() >= now);
+        daphne_incref(m);
+        daphne_decref(m);
+        daphne_decref(patched);
+        daphne_free_str(daphne_i64_to_str(5));
+    }
+}
+
 /// Plays the scenario named by `DAPHNE_RT_ABI_SCENARIO`; does nothing in a normal test run.
 #[test]
 fn scenario() {
@@ -164,6 +309,21 @@ fn scenario() {
                     false,
                 );
             }
+            "print_objects" => {
+                let ints = daphne_fill_i64(ValueType::SI64.code(), 3, 2, 1);
+                let words = daphne_fill_str(c("a b").as_ptr(), 2, 1);
+                let columns = [ints, words];
+                let names = [c("col 1"), c("w")];
+                let labels = [names[0].as_ptr(), names[1].as_ptr()];
+                let frame = daphne_create_frame(columns.as_ptr(), labels.as_ptr(), 2);
+                daphne_print_matrix(frame, true, false);
+                daphne_print_str(daphne_type_of(frame), true, false);
+                let list = daphne_create_list([ints].as_ptr(), 1, ValueType::SI64.code());
+                daphne_print_matrix(daphne_list_append(list, ints), true, false);
+                let csr = daphne_rand_csr_f64(ValueType::F64.code(), 3, 4, 0.0, 1.0, 0.5, 42);
+                daphne_print_str(daphne_type_of(csr), true, false);
+                daphne_print_matrix(csr, true, false);
+            }
             "shape_error" => {
                 daphne_print_str(c("before").as_ptr(), true, false);
                 let a = f64_matrix(2, 3, &[0.0; 6]);
@@ -185,6 +345,16 @@ fn scenario() {
                     daphne_fill_i64(ValueType::SI64.code(), 1, 1, 1),
                     0,
                 );
+            }
+            "slice_bounds" => {
+                daphne_slice_rows(f64_matrix(2, 2, &[0.0; 4]), 1, 3);
+            }
+            "insert_shape" => {
+                let m = f64_matrix(2, 2, &[0.0; 4]);
+                daphne_insert(m, f64_matrix(1, 1, &[1.0]), 0, 2, 0, 1);
+            }
+            "missing_file" => {
+                daphne_read_matrix(c("/nonexistent/in.csv").as_ptr());
             }
             "as_scalar" => {
                 daphne_as_scalar_f64(f64_matrix(1, 2, &[1.0, 2.0]));
@@ -227,6 +397,73 @@ fn printing_is_exact() {
 }
 
 #[test]
+fn printing_frames_lists_and_csr() {
+    let output = run("print_objects");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        runtime_stdout(&output),
+        "Frame(2x2, [col 1:int64_t, w:std::string])\n3 a b\n3 a b\n\
+         Frame(2x2, [col 1:int64_t, w:std::string])\n\
+         List(2, DenseMatrix, int64_t)\nDenseMatrix(2x1, int64_t)\n3\n3\nDenseMatrix(2x1, int64_t)\n3\n3\n\
+         CSRMatrix(3x4, double)\n\
+         CSRMatrix(3x4, double)\n0.524587 0.263306 0.196286 0.512318\n0 0.257102 0 0\n0 0.815488 0 0\n"
+    );
+}
+
+#[test]
+fn frames_lists_and_files() {
+    let dir = std::env::temp_dir().join(format!("daphne_rt_abi_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = c(dir.join("m.csv").to_str().unwrap());
+    // SAFETY: every handle comes from the runtime; arrays and strings outlive the calls.
+    unsafe {
+        let m = f64_matrix(2, 2, &[1.0, 2.0, 3.0, 4.0]);
+        daphne_write(m, path.as_ptr());
+        let back = daphne_read_matrix(path.as_ptr());
+        assert_eq!(values(back), [1.0, 2.0, 3.0, 4.0]);
+        let frame = daphne_matrix_to_frame(back);
+        assert_eq!((daphne_nrow(frame), daphne_ncol(frame)), (2, 2));
+        let named = daphne_set_col_labels(frame, [c("a").as_ptr(), c("b").as_ptr()].as_ptr(), 2);
+        let b = daphne_frame_column_by_label(named, c("b").as_ptr());
+        assert_eq!(values(daphne_frame_to_matrix(b, -1)), [2.0, 4.0]);
+        let prefixed = daphne_set_col_labels_prefix(b, c("t").as_ptr());
+        assert_eq!(read(daphne_type_of(prefixed)), "Frame(2x1, [t.b:double])");
+        let wide = daphne_frame_cbind(named, prefixed);
+        assert_eq!(daphne_ncol(wide), 3);
+        assert_eq!(daphne_nrow(daphne_frame_rbind(wide, wide)), 4);
+        assert_eq!(daphne_nrow(daphne_frame_slice_rows(wide, 1, i64::MIN)), 1);
+        assert_eq!(daphne_ncol(daphne_frame_slice_cols(wide, 0, 2)), 2);
+        let fpath = c(dir.join("f.csv").to_str().unwrap());
+        daphne_write(wide, fpath.as_ptr());
+        assert_eq!(
+            read(daphne_type_of(daphne_read_frame(fpath.as_ptr()))),
+            "Frame(2x3, [a:double, b:double, t.b:double])"
+        );
+        let list = daphne_create_list([m, m].as_ptr(), 2, ValueType::F64.code());
+        assert_eq!(daphne_list_length(list), 2);
+        let (mut rest, mut element) = (std::ptr::null_mut(), std::ptr::null_mut());
+        daphne_list_remove(list, 1, &mut rest, &mut element);
+        assert_eq!((daphne_list_length(rest), daphne_nrow(element)), (1, 2));
+        let csr = daphne_to_csr(m);
+        assert_eq!(read(daphne_type_of(csr)), "CSRMatrix(2x2, double)");
+        assert_eq!(values(csr), [1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(
+            daphne_nrow(daphne_rand_csr_i64(
+                ValueType::SI64.code(),
+                3,
+                3,
+                -5,
+                5,
+                0.2,
+                1
+            )),
+            3
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn errors_exit_with_status_3() {
     let cases = [
         (
@@ -250,6 +487,18 @@ fn errors_exit_with_status_3() {
         (
             "division_by_zero",
             "[error]: Execution error: division by zero\n",
+        ),
+        (
+            "slice_bounds",
+            "[error]: Execution error: sliceRow: row range [1, 3) is out of bounds for 2 rows\n",
+        ),
+        (
+            "insert_shape",
+            "[error]: Execution error: insert: the inserted matrix is 1x1, but the selected block is 2x1\n",
+        ),
+        (
+            "missing_file",
+            "[error]: Execution error: file '/nonexistent/in.csv.meta': could not open file: No such file or directory (os error 2)\n",
         ),
         (
             "as_scalar",

@@ -33,7 +33,9 @@ fn setup() -> MutexGuard<'static, ()> {
         })
         .unwrap();
     });
-    POOL_LOCK.lock().unwrap_or_else(|poison| poison.into_inner())
+    POOL_LOCK
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner())
 }
 
 /// A cheap per-row value.
@@ -50,16 +52,21 @@ struct Observed {
     max: u64,
 }
 
-/// The serial sum, minimum and maximum of `value` over `0..rows` (cached per row count).
-fn serial(rows: usize) -> (u64, u64, u64) {
-    static CACHE: Mutex<Vec<(usize, (u64, u64, u64))>> = Mutex::new(Vec::new());
+/// Sum, minimum and maximum of `value` over some rows.
+type Totals = (u64, u64, u64);
+
+/// The serial totals of `value` over `0..rows` (cached per row count).
+fn serial(rows: usize) -> Totals {
+    static CACHE: Mutex<Vec<(usize, Totals)>> = Mutex::new(Vec::new());
     let mut cache = CACHE.lock().unwrap_or_else(|poison| poison.into_inner());
     if let Some((_, result)) = cache.iter().find(|(known, _)| *known == rows) {
         return *result;
     }
-    let result = (0..rows).map(value).fold((0u64, u64::MAX, 0u64), |(sum, min, max), v| {
-        (sum.wrapping_add(v), min.min(v), max.max(v))
-    });
+    let result = (0..rows)
+        .map(value)
+        .fold((0u64, u64::MAX, 0u64), |(sum, min, max), v| {
+            (sum.wrapping_add(v), min.min(v), max.max(v))
+        });
     cache.push((rows, result));
     result
 }
@@ -111,7 +118,10 @@ fn check(desc: &PipelineDesc, expected_workers: usize) {
     observed.chunks.sort_by_key(|chunk| chunk.start);
     let mut next = 0;
     for chunk in &observed.chunks {
-        assert!(chunk.start == next && chunk.end > chunk.start, "{label}: chunk {chunk:?} at row {next}");
+        assert!(
+            chunk.start == next && chunk.end > chunk.start,
+            "{label}: chunk {chunk:?} at row {next}"
+        );
         next = chunk.end;
     }
     assert_eq!(next, desc.rows, "{label}: rows covered");
@@ -121,7 +131,11 @@ fn check(desc: &PipelineDesc, expected_workers: usize) {
     assert_eq!(observed.max, max, "{label}: MAX");
 }
 
-const LAYOUTS: [QueueLayout; 3] = [QueueLayout::CENTRALIZED, QueueLayout::PERGROUP, QueueLayout::PERCPU];
+const LAYOUTS: [QueueLayout; 3] = [
+    QueueLayout::CENTRALIZED,
+    QueueLayout::PERGROUP,
+    QueueLayout::PERCPU,
+];
 const VICTIMS: [VictimSelection; 4] = [
     VictimSelection::SEQ,
     VictimSelection::SEQPRI,
@@ -181,7 +195,10 @@ fn every_row_once_for_a_million_rows() {
                     // Push/pull and pre-partitioning rotate so that each appears for every
                     // scheme, layout and victim selection.
                     index += 1;
-                    check(&desc(1_000_000, scheme, layout, victim, workers, index % 4), workers);
+                    check(
+                        &desc(1_000_000, scheme, layout, victim, workers, index % 4),
+                        workers,
+                    );
                 }
             }
         }
@@ -269,7 +286,14 @@ fn a_panicking_task_fails_the_pipeline_and_the_pool_survives() {
     std::panic::set_hook(Box::new(|_| {}));
     for layout in LAYOUTS {
         for mode in 0..4 {
-            let desc = desc(10_000, Scheme::SS, layout, VictimSelection::RANDOM, POOL_WORKERS, mode);
+            let desc = desc(
+                10_000,
+                Scheme::SS,
+                layout,
+                VictimSelection::RANDOM,
+                POOL_WORKERS,
+                mode,
+            );
             let error = run_pipeline(&desc, &|begin, _, _| {
                 if begin == 5_000 {
                     panic!("row 5000 is cursed");
@@ -278,7 +302,9 @@ fn a_panicking_task_fails_the_pipeline_and_the_pool_survives() {
             })
             .unwrap_err();
             assert!(
-                error.message().contains("panicked on rows 5000..5001: row 5000 is cursed"),
+                error
+                    .message()
+                    .contains("panicked on rows 5000..5001: row 5000 is cursed"),
                 "{}",
                 error.message()
             );

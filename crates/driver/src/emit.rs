@@ -5,7 +5,7 @@
 //! everything else becomes `daphne.*` operations with DaphneDSL's value types (`si64`, `f64`,
 //! `!daphne.matrix<f64>`, ...). Each operation carries its `file:line:col` location.
 
-use daphne_sema::hir::{Constant, Expr, ExprKind, FlowVar, Function, Program, Stmt};
+use daphne_sema::hir::{Constant, Expr, ExprKind, FlowVar, Function, Op, Program, Stmt};
 use daphne_sema::types::{Type as HirType, ValueType};
 use daphne_syntax::ast::Span;
 use daphne_syntax::diag::SourceFile;
@@ -63,6 +63,8 @@ pub fn data_type<'c>(context: &'c Context, ty: HirType) -> Type<'c> {
     match ty {
         HirType::Scalar(vt) => value_type(context, vt),
         HirType::Matrix(vt) => daphne_dialect::matrix_type(context, value_type(context, vt)),
+        HirType::Frame(_) => daphne_dialect::frame_type(context),
+        HirType::List(vt) => daphne_dialect::list_type(context, value_type(context, vt)),
     }
 }
 
@@ -144,6 +146,15 @@ impl<'c> Emitter<'c> {
             .expect("func.func")
     }
 
+    /// Emits an operation with several results; returns them all.
+    fn multi_op(&mut self, block: &Block<'c>, e: &Expr) -> Vec<MlirValue> {
+        let ExprKind::MultiOp { op, args, results } = &e.kind else { return self.call(block, e) };
+        let operands: Vec<MlirValue> = args.iter().map(|a| self.expr(block, a).expect("operand value")).collect();
+        let types: Vec<Type> = results.iter().map(|t| self.ty(*t)).collect();
+        let built = self.build(&format!("daphne.{}", op.mlir_name()), self.loc(e.span), &operands, &types);
+        self.op(block, built)
+    }
+
     /// Emits a UDF call; returns all its results.
     fn call(&mut self, block: &Block<'c>, e: &Expr) -> Vec<MlirValue> {
         let ExprKind::Call { symbol, args, results } = &e.kind else { unreachable!("only calls have several results") };
@@ -175,7 +186,7 @@ impl<'c> Emitter<'c> {
                 self.expr(block, e);
             }
             Stmt::AssignMulti { names, value } => {
-                let results = self.call(block, value);
+                let results = self.multi_op(block, value);
                 for (n, v) in names.iter().zip(results) {
                     self.vars.insert(n.clone(), v);
                 }
@@ -393,6 +404,7 @@ impl<'c> Emitter<'c> {
             }
             ExprKind::Var(name) => Some(self.vars[name]),
             ExprKind::Call { .. } => self.call(block, e).first().copied(),
+            ExprKind::MultiOp { .. } => self.multi_op(block, e).first().copied(),
             ExprKind::Select { cond, then_expr, else_expr } => {
                 let c = self.expr(block, cond).expect("condition");
                 let t = self.expr(block, then_expr).expect("value");
@@ -416,13 +428,28 @@ impl<'c> Emitter<'c> {
                 Some(self.op(block, op)[0])
             }
             ExprKind::Op { op, args, kernel_hint } => {
-                let operands: Vec<MlirValue> = args.iter().map(|a| self.expr(block, a).expect("operand value")).collect();
+                let mut operands: Vec<MlirValue> = args.iter().map(|a| self.expr(block, a).expect("operand value")).collect();
+                if *op == Op::CreateFrame {
+                    // Columns of different value types enter the variadic as `!daphne.column`.
+                    let column = Type::parse(self.context, "!daphne.column").expect("daphne dialect is loaded");
+                    for (v, a) in operands.iter_mut().zip(args) {
+                        if a.ty.is_some_and(|t| t.is_matrix()) {
+                            *v = self.op(block, self.build("daphne.as_column", loc, &[*v], &[column]))[0];
+                        }
+                    }
+                }
                 let operands: Vec<Value> = operands.iter().map(|v| val(*v)).collect();
                 let results: Vec<Type> = e.ty.iter().map(|t| self.ty(*t)).collect();
-                let attrs: Vec<(Identifier, Attribute)> = kernel_hint
+                let mut attrs: Vec<(Identifier, Attribute)> = kernel_hint
                     .iter()
                     .map(|h| (Identifier::new(self.context, "kernel_hint"), StringAttribute::new(self.context, h).into()))
                     .collect();
+                if *op == Op::CreateFrame {
+                    // Two variadic groups: the column matrices, then the labels.
+                    let columns = args.iter().take_while(|a| a.ty.is_some_and(|t| t.is_matrix())).count();
+                    let sizes = format!("array<i32: {columns}, {}>", args.len() - columns);
+                    attrs.push((Identifier::new(self.context, "operandSegmentSizes"), Attribute::parse(self.context, &sizes).expect("segment sizes")));
+                }
                 let name = format!("daphne.{}", op.mlir_name());
                 let built = OperationBuilder::new(&name, loc)
                     .add_operands(&operands)

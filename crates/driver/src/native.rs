@@ -73,7 +73,7 @@ pub fn build_native(module: &Module, output: &Path, native: bool) -> Result<(), 
     let status = Command::new("cc")
         .arg(&object)
         .arg(&runtime)
-        .args(["-lm", "-lpthread", "-ldl", "-lgcc_s", "-o"])
+        .args(["-lopenblas", "-lm", "-lpthread", "-ldl", "-lgcc_s", "-o"])
         .arg(&staging)
         .status()
         .map_err(|e| fail("running the linker `cc`", e.to_string()))?;

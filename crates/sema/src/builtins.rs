@@ -1,7 +1,7 @@
 //! Builtin functions: argument binding (positional and keyword), arity checks and result types.
 
 use crate::hir::{Constant, Expr, Op};
-use crate::types::{Type, ValueType};
+use crate::types::{Schema, Type, ValueType};
 use crate::{Analyzer, Res, coerce, constant, op_expr};
 use daphne_syntax::ast::{self, Span};
 
@@ -114,6 +114,12 @@ impl Analyzer<'_> {
 
     pub(crate) fn call(&mut self, callee: &ast::Ident, args: &[ast::Arg], span: Span) -> Res<Expr> {
         let name = callee.name.as_str();
+        match name {
+            "createFrame" => return self.create_frame(args, span),
+            "setColLabels" | "setColLabelsPrefix" => return self.set_labels(name, args, span),
+            "createList" | "length" | "append" | "remove" => return self.list_builtin(name, args, span),
+            _ => {}
+        }
         let Some(names) = params(name) else {
             return self.error(callee.span, format!("unknown function `{name}`"));
         };
@@ -239,11 +245,22 @@ impl Analyzer<'_> {
                 Ok(op_expr(op, vec![l, r], Some(data(vt)), span))
             }
             "cbind" | "rbind" => {
-                let (a, at) = self.matrix_arg(req(0))?;
-                let (b, bt) = self.matrix_arg(req(1))?;
-                let vt = at.promote(bt);
+                let (a, at) = self.value(req(0))?;
+                let (b, bt) = self.value(req(1))?;
                 let op = if name == "cbind" { Op::ColBind } else { Op::RowBind };
-                Ok(op_expr(op, vec![a, b], Some(Type::Matrix(vt)), span))
+                let ty = match (at, bt) {
+                    (Type::Matrix(x), Type::Matrix(y)) => Type::Matrix(x.promote(y)),
+                    (Type::Frame(x), Type::Frame(_)) if op == Op::RowBind => Type::Frame(x),
+                    (Type::Frame(x), Type::Frame(y)) => Type::Frame(match (x.columns(), y.columns()) {
+                        (Some(mut cx), Some(cy)) => {
+                            cx.extend(cy);
+                            Schema::of(cx)
+                        }
+                        _ => Schema::UNKNOWN,
+                    }),
+                    _ => return self.error(span, format!("`{name}` needs two matrices or two frames, found {at} and {bt}")),
+                };
+                Ok(op_expr(op, vec![a, b], Some(ty), span))
             }
             "stop" => {
                 let msg = match a[0] {

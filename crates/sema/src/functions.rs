@@ -55,6 +55,7 @@ fn accepts(annot: &ast::TypeAnnot, arg: Type) -> bool {
         (None, Type::Scalar(v)) => Some(v) == vt,
         (Some(ast::DataTypeName::Scalar), Type::Scalar(v)) => vt.is_none_or(|w| w == v),
         (Some(ast::DataTypeName::Matrix), Type::Matrix(v)) => vt.is_none_or(|w| w == v),
+        (Some(ast::DataTypeName::Frame), Type::Frame(_)) => true,
         _ => false,
     }
 }
@@ -65,7 +66,7 @@ fn declared_type(annot: &ast::TypeAnnot) -> Option<Type> {
     match annot.data_type {
         None | Some(ast::DataTypeName::Scalar) => vt.map(Type::Scalar),
         Some(ast::DataTypeName::Matrix) => vt.map(Type::Matrix),
-        Some(ast::DataTypeName::Frame) => None,
+        Some(ast::DataTypeName::Frame) => Some(Type::Frame(crate::types::Schema::UNKNOWN)),
     }
 }
 
@@ -221,7 +222,7 @@ impl Analyzer<'_> {
             return self.error(t.span, "left indexing inside a multi-assignment is not supported yet");
         }
         let value = self.expr(value)?;
-        let ExprKind::Call { results, .. } = &value.kind else {
+        let (ExprKind::Call { results, .. } | ExprKind::MultiOp { results, .. }) = &value.kind else {
             return self.error(span, "the right-hand side of an assignment to several variables must be a call returning several values");
         };
         if results.len() != targets.len() {
@@ -241,8 +242,9 @@ fn ret_var(i: usize) -> String {
     format!(" result{i}")
 }
 
-/// A zero value of `ty`, used to initialise result variables before an early return.
-fn default_value(ty: Type, span: Span) -> Expr {
+/// A zero value of `ty`, used to initialise result variables before an early return
+/// (`None` for frames and lists, which have no natural empty value).
+fn default_value(ty: Type, span: Span) -> Option<Expr> {
     let scalar = |vt: ValueType| match vt {
         ValueType::F32 | ValueType::F64 => constant(Constant::Float(0.0), vt, span),
         ValueType::Bool => constant(Constant::Bool(false), vt, span),
@@ -250,11 +252,12 @@ fn default_value(ty: Type, span: Span) -> Expr {
         _ => constant(Constant::Int(0), vt, span),
     };
     match ty {
-        Type::Scalar(vt) => scalar(vt),
+        Type::Scalar(vt) => Some(scalar(vt)),
         Type::Matrix(vt) => {
             let zero = constant(Constant::Int(0), ValueType::Index, span);
-            op_expr(Op::Fill, vec![scalar(vt), zero.clone(), zero], Some(ty), span)
+            Some(op_expr(Op::Fill, vec![scalar(vt), zero.clone(), zero], Some(ty), span))
         }
+        Type::Frame(_) | Type::List(_) => None,
     }
 }
 
@@ -283,11 +286,13 @@ fn structure_returns(a: &mut Analyzer, mut body: Vec<Stmt>, results: &[Type], sp
     }
     let mut flow: Vec<FlowVar> = results.iter().enumerate().map(|(i, t)| FlowVar { name: ret_var(i), ty: *t }).collect();
     flow.push(FlowVar { name: RETURNED.into(), ty: Type::Scalar(ValueType::Bool) });
-    let mut out: Vec<Stmt> = results
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Stmt::Assign { name: ret_var(i), value: default_value(*t, span) })
-        .collect();
+    let mut out = Vec::new();
+    for (i, t) in results.iter().enumerate() {
+        let Some(value) = default_value(*t, span) else {
+            return a.error(span, format!("a function returning a {t} must not return early (inside `if`)"));
+        };
+        out.push(Stmt::Assign { name: ret_var(i), value });
+    }
     out.push(Stmt::Assign { name: RETURNED.into(), value: constant(Constant::Bool(false), ValueType::Bool, span) });
     let (rewritten, _) = rewrite(a, body, &flow, span)?;
     out.extend(rewritten);

@@ -142,6 +142,15 @@ pub enum ExprKind {
         /// The kernel the user asked for (`sum::myKernel(X)`, `a +::k b`), kept on the op.
         kernel_hint: Option<String>,
     },
+    /// An operation with several results (only on the right of a multi-assignment).
+    MultiOp {
+        /// The operation.
+        op: Op,
+        /// Its operands.
+        args: Vec<Expr>,
+        /// Its result types.
+        results: Vec<Type>,
+    },
     /// A call of a user-defined function specialization.
     Call {
         /// The callee's symbol (see [`Function::symbol`]).
@@ -353,4 +362,18 @@ ops! {
     ColBind = "col_bind",
     /// `rbind(A, B)`
     RowBind = "row_bind",
+    /// `createFrame(columns..., labels...)` and frame literals
+    CreateFrame = "create_frame",
+    /// `setColLabels(F, labels...)`
+    SetColLabels = "set_col_labels",
+    /// `setColLabelsPrefix(F, prefix)`
+    SetColLabelsPrefix = "set_col_labels_prefix",
+    /// `createList(M...)`
+    CreateList = "create_list",
+    /// `length(L)`
+    Length = "length",
+    /// `append(L, M)`
+    Append = "append",
+    /// `remove(L, i)`: the list without element `i`, and that element
+    Remove = "remove",
 }

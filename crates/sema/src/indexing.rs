@@ -8,7 +8,8 @@
 //! [`END`], and a single position `p` is the pair `(p, POSITION)`.
 
 use crate::hir::{Constant, Expr, Op};
-use crate::types::{Type, ValueType};
+use crate::frames::const_int;
+use crate::types::{Schema, Type, ValueType};
 use crate::{Analyzer, Res, coerce, constant, op_expr};
 use daphne_syntax::ast::{self, Span};
 
@@ -26,6 +27,8 @@ enum Side {
     Range(Expr, Expr),
     /// A column matrix of positions.
     Positions(Expr),
+    /// A column label (frames only).
+    Label(Expr),
 }
 
 fn int(v: i64, span: Span) -> Expr {
@@ -64,7 +67,7 @@ impl Analyzer<'_> {
                 let (v, ty) = self.value(e)?;
                 match ty {
                     Type::Matrix(vt) if vt != ValueType::Str => Side::Positions(v),
-                    Type::Scalar(ValueType::Str) => return self.error(e.span, "column labels select frame columns, which are not supported yet"),
+                    Type::Scalar(ValueType::Str) => Side::Label(v),
                     Type::Scalar(_) => Side::Range(self.bound(e)?, int(POSITION, e.span)),
                     other => return self.error(e.span, format!("cannot index with a value of type {other}")),
                 }
@@ -75,27 +78,41 @@ impl Analyzer<'_> {
     /// `base[rows, cols]`.
     pub(crate) fn right_index(&mut self, base: &ast::Expr, index: &ast::Indexing, span: Span) -> Res<Expr> {
         let (m, ty) = self.value(base)?;
-        let Type::Matrix(_) = ty else {
-            return self.error(base.span, format!("only matrices can be indexed, found {ty}"));
-        };
-        let rows = self.side(&index.rows, index.span)?;
-        let cols = self.side(&index.cols, index.span)?;
-        let mut m = m;
-        for (side, [slice, extract]) in [(rows, [Op::SliceRow, Op::ExtractRow]), (cols, [Op::SliceCol, Op::ExtractCol])] {
-            m = match side {
-                Side::All => m,
-                Side::Range(lo, hi) => op_expr(slice, vec![m, lo, hi], Some(ty), span),
-                Side::Positions(p) => op_expr(extract, vec![m, p], Some(ty), span),
-            };
+        if !matches!(ty, Type::Matrix(_) | Type::Frame(_)) {
+            return self.error(base.span, format!("only matrices and frames can be indexed, found {ty}"));
         }
-        Ok(m)
+        let rows = match self.side(&index.rows, index.span)? {
+            Side::Label(l) => return self.error(l.span, "labels select columns, not rows"),
+            side => side,
+        };
+        let m = match rows {
+            Side::All => m,
+            Side::Range(lo, hi) => op_expr(Op::SliceRow, vec![m, lo, hi], Some(ty), span),
+            Side::Positions(p) => op_expr(Op::ExtractRow, vec![m, p], Some(ty), span),
+            Side::Label(_) => unreachable!("rejected above"),
+        };
+        Ok(match (self.side(&index.cols, index.span)?, ty) {
+            (Side::All, _) => m,
+            (Side::Label(l), Type::Frame(schema)) => self.frame_column_by_label(m, schema, l, span)?,
+            (Side::Label(l), _) => return self.error(l.span, "column labels select columns of frames, not of matrices"),
+            (Side::Range(lo, hi), Type::Frame(schema)) => {
+                let cols = Self::frame_column_range(schema, const_int(&lo), const_int(&hi));
+                op_expr(Op::SliceCol, vec![m, lo, hi], Some(Type::Frame(cols)), span)
+            }
+            (Side::Positions(p), Type::Frame(_)) => op_expr(Op::ExtractCol, vec![m, p], Some(Type::Frame(Schema::UNKNOWN)), span),
+            (Side::Range(lo, hi), _) => op_expr(Op::SliceCol, vec![m, lo, hi], Some(ty), span),
+            (Side::Positions(p), _) => op_expr(Op::ExtractCol, vec![m, p], Some(ty), span),
+        })
     }
 
     /// `base[[rows, cols]]`: keeps the rows/columns whose bit-vector entry is non-zero.
     pub(crate) fn filter(&mut self, base: &ast::Expr, rows: Option<&ast::Expr>, cols: Option<&ast::Expr>, span: Span) -> Res<Expr> {
         let (mut m, ty) = self.value(base)?;
-        if !ty.is_matrix() {
-            return self.error(base.span, format!("only matrices can be filtered, found {ty}"));
+        if !matches!(ty, Type::Matrix(_) | Type::Frame(_)) {
+            return self.error(base.span, format!("only matrices and frames can be filtered, found {ty}"));
+        }
+        if let (Type::Frame(_), Some(c)) = (ty, cols) {
+            return self.error(c.span, "frame columns cannot be filtered with a bit vector");
         }
         for (bits, op) in [(rows, Op::FilterRow), (cols, Op::FilterCol)] {
             if let Some(b) = bits {
@@ -132,7 +149,7 @@ impl Analyzer<'_> {
             match self.side(part, index.span)? {
                 Side::All => bounds.extend([int(0, index.span), int(END, index.span)]),
                 Side::Range(lo, hi) => bounds.extend([lo, hi]),
-                Side::Positions(p) => return self.error(p.span, "left indexing supports positions and ranges only"),
+                Side::Positions(p) | Side::Label(p) => return self.error(p.span, "left indexing supports positions and ranges only"),
             }
         }
         let current = Expr { kind: crate::hir::ExprKind::Var(name.clone()), ty: Some(ty), span: target.span };

@@ -7,6 +7,7 @@
 //! be the same on every path out of an `if` and across loop iterations.
 
 mod builtins;
+mod frames;
 mod functions;
 pub mod hir;
 pub mod indexing;
@@ -256,7 +257,7 @@ impl Analyzer<'_> {
         let v = self.expr(e)?;
         match (v.ty, &v.kind) {
             (Some(t), _) => Ok((v, t)),
-            (None, ExprKind::Call { results, .. }) => {
+            (None, ExprKind::Call { results, .. } | ExprKind::MultiOp { results, .. }) => {
                 self.error(e.span, format!("this call returns {} values, but exactly one is expected here", results.len()))
             }
             (None, _) => self.error(e.span, "expected a value here"),
@@ -325,9 +326,8 @@ impl Analyzer<'_> {
             ast::ExprKind::Cast { target, expr } => self.cast(target, expr, span),
             ast::ExprKind::Matrix { elems, dims } => self.matrix_literal(elems, dims.as_ref(), span),
             ast::ExprKind::Ternary { cond, then_expr, else_expr } => self.ternary(cond, then_expr, else_expr, span),
-            ast::ExprKind::FrameCols(_) | ast::ExprKind::FrameRows(_) => {
-                self.error(span, "frame literals are not supported yet")
-            }
+            ast::ExprKind::FrameCols(cols) => self.frame_by_columns(cols, span),
+            ast::ExprKind::FrameRows(rows) => self.frame_by_rows(rows, span),
             ast::ExprKind::Index { base, index } => self.right_index(base, index, span),
             ast::ExprKind::Filter { base, rows, cols } => self.filter(base, rows.as_deref(), cols.as_deref(), span),
         }
@@ -353,6 +353,9 @@ impl Analyzer<'_> {
     pub(crate) fn binary(&mut self, op: ast::BinaryOp, l: Expr, r: Expr, span: Span) -> Res<Expr> {
         use ast::BinaryOp as B;
         let (lt, rt) = (l.ty.expect("value"), r.ty.expect("value"));
+        if let Some(t) = [lt, rt].into_iter().find(|t| matches!(t, Type::Frame(_) | Type::List(_))) {
+            return self.error(span, format!("operator `{}` is not defined for a {t}", op_symbol(op)));
+        }
         let (lv, rv) = (lt.value_type(), rt.value_type());
         let promoted = lv.promote(rv);
         let matrix = lt.is_matrix() || rt.is_matrix();
@@ -411,16 +414,28 @@ impl Analyzer<'_> {
     fn cast(&mut self, target: &ast::CastTarget, expr: &ast::Expr, span: Span) -> Res<Expr> {
         let (v, ty) = self.value(expr)?;
         let vt = target.value_type.map(value_type_of).unwrap_or(ty.value_type());
-        let result = match target.data_type {
-            None => ty.with_value_type(vt),
-            Some(ast::DataTypeName::Scalar) => Type::Scalar(vt),
-            Some(ast::DataTypeName::Matrix) => Type::Matrix(vt),
-            Some(ast::DataTypeName::Frame) => return self.error(span, "frames are not supported yet"),
+        let result = match (target.data_type, ty) {
+            (Some(ast::DataTypeName::Frame), _) if target.value_type.is_some() => {
+                return self.error(span, "a cast to a frame cannot specify a value type");
+            }
+            (Some(ast::DataTypeName::Frame), _) => return self.cast_to_frame(v, ty, span),
+            (_, Type::List(_)) => return self.error(span, format!("a {ty} cannot be cast")),
+            (None, Type::Frame(_)) => return self.error(span, "cast the frame with as.matrix<...> or as.scalar<...>"),
+            (None, _) => ty.with_value_type(vt),
+            (Some(ast::DataTypeName::Scalar), _) => Type::Scalar(vt),
+            (Some(ast::DataTypeName::Matrix), _) => Type::Matrix(vt),
         };
         if result == ty {
             return Ok(v);
         }
-        let mut e = coerce(v, result);
+        let mut e = match ty {
+            // A frame becomes a matrix of its first column's type first.
+            Type::Frame(_) => {
+                let m = op_expr(Op::Cast, vec![v], Some(Type::Matrix(ty.value_type())), span);
+                coerce(m, result)
+            }
+            _ => coerce(v, result),
+        };
         e.span = span;
         Ok(e)
     }

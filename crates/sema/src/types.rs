@@ -1,6 +1,7 @@
 //! DaphneDSL's value types and data types, and the promotion rules between them.
 
 use std::fmt;
+use std::sync::Mutex;
 
 /// A value (element) type. Ordered from least to most general, as DAPHNE's promotion order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,13 +82,19 @@ pub enum Type {
     Scalar(ValueType),
     /// A matrix with the given value type (shape is not part of the type).
     Matrix(ValueType),
+    /// A frame: typed, labelled columns.
+    Frame(Schema),
+    /// A list of matrices with the given value type.
+    List(ValueType),
 }
 
 impl Type {
-    /// The value type of a scalar or the element type of a matrix.
+    /// The value type of a scalar, the element type of a matrix or list, and for a frame the
+    /// type of its first column (what `as.matrix` gives; f64 when the schema is unknown).
     pub fn value_type(self) -> ValueType {
         match self {
-            Type::Scalar(vt) | Type::Matrix(vt) => vt,
+            Type::Scalar(vt) | Type::Matrix(vt) | Type::List(vt) => vt,
+            Type::Frame(schema) => schema.first_type().unwrap_or(ValueType::F64),
         }
     }
 
@@ -96,11 +103,17 @@ impl Type {
         matches!(self, Type::Matrix(_))
     }
 
-    /// The same data type with another value type.
+    /// True for scalars.
+    pub fn is_scalar(self) -> bool {
+        matches!(self, Type::Scalar(_))
+    }
+
+    /// The same data type with another value type (frames and lists are returned unchanged).
     pub fn with_value_type(self, vt: ValueType) -> Type {
         match self {
             Type::Scalar(_) => Type::Scalar(vt),
             Type::Matrix(_) => Type::Matrix(vt),
+            other => other,
         }
     }
 }
@@ -110,6 +123,76 @@ impl fmt::Display for Type {
         match self {
             Type::Scalar(vt) => write!(f, "{}", vt.dsl_name()),
             Type::Matrix(vt) => write!(f, "matrix<{}>", vt.dsl_name()),
+            Type::Frame(_) => write!(f, "frame"),
+            Type::List(vt) => write!(f, "list<matrix<{}>>", vt.dsl_name()),
+        }
+    }
+}
+
+/// A frame column: its label (if known at compile time) and value type.
+pub type Column = (Option<String>, ValueType);
+
+/// The compile-time schema of a frame, interned so that [`Type`] stays `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Schema(u32);
+
+/// What is known about a frame's columns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaInfo {
+    /// Exactly these columns.
+    Columns(Vec<Column>),
+    /// Any number of columns, all of this value type (e.g. `as.frame` of a matrix).
+    Uniform(ValueType),
+}
+
+static SCHEMAS: Mutex<Vec<SchemaInfo>> = Mutex::new(Vec::new());
+
+impl Schema {
+    /// A frame whose columns are not known at compile time.
+    pub const UNKNOWN: Schema = Schema(u32::MAX);
+
+    fn intern(info: SchemaInfo) -> Schema {
+        let mut all = SCHEMAS.lock().unwrap_or_else(|e| e.into_inner());
+        match all.iter().position(|c| *c == info) {
+            Some(i) => Schema(i as u32),
+            None => {
+                all.push(info);
+                Schema(all.len() as u32 - 1)
+            }
+        }
+    }
+
+    /// The schema with exactly these columns.
+    pub fn of(columns: Vec<Column>) -> Schema {
+        Schema::intern(SchemaInfo::Columns(columns))
+    }
+
+    /// A schema of any number of columns of type `vt`.
+    pub fn uniform(vt: ValueType) -> Schema {
+        Schema::intern(SchemaInfo::Uniform(vt))
+    }
+
+    /// What is known, or `None` when nothing is.
+    pub fn info(self) -> Option<SchemaInfo> {
+        if self == Schema::UNKNOWN {
+            return None;
+        }
+        SCHEMAS.lock().unwrap_or_else(|e| e.into_inner()).get(self.0 as usize).cloned()
+    }
+
+    /// The columns, when they are known exactly.
+    pub fn columns(self) -> Option<Vec<Column>> {
+        match self.info()? {
+            SchemaInfo::Columns(c) => Some(c),
+            SchemaInfo::Uniform(_) => None,
+        }
+    }
+
+    /// The value type of the first column, if known.
+    pub fn first_type(self) -> Option<ValueType> {
+        match self.info()? {
+            SchemaInfo::Columns(c) => c.first().map(|c| c.1),
+            SchemaInfo::Uniform(vt) => Some(vt),
         }
     }
 }

@@ -1,9 +1,11 @@
-//! Start-up, shutdown, flushing, and errors raised by compiled code.
+//! Start-up, shutdown, flushing, reference counting, the clock, and errors raised by compiled
+//! code.
 
-use std::ffi::c_char;
+use std::ffi::{CString, c_char};
 
-use super::{borrow_str, fail, ffi_guard};
+use super::{borrow_object, borrow_str, fail, ffi_guard, now_nanos};
 use crate::error::RuntimeError;
+use crate::object::Object;
 use crate::output;
 
 /// Prepares the runtime; call once before anything else.
@@ -52,4 +54,54 @@ pub unsafe extern "C" fn daphne_fail(message: *const c_char) -> ! {
     // SAFETY: forwarded from this function's contract.
     let message = ffi_guard(|| unsafe { borrow_str(message) }.map(|text| text.into_owned()));
     fail(&message)
+}
+
+/// Adds a reference to a data object.
+///
+/// # Safety
+/// `object` is null or a live handle from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_incref(object: *mut Object) {
+    // SAFETY: forwarded from this function's contract.
+    ffi_guard(|| unsafe { borrow_object(object) }.map(Object::incref))
+}
+
+/// Drops a reference to a data object and frees it when it was the last; null is ignored.
+///
+/// # Safety
+/// `object` is null or a live handle from this runtime; after its last reference is dropped
+/// the handle must not be used again.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_decref(object: *mut Object) {
+    ffi_guard(|| {
+        // SAFETY: a non-null handle is live by this function's contract.
+        if let Some(live) = unsafe { object.as_ref() }
+            && live.decref()
+        {
+            // SAFETY: the handle came from `Box::into_raw` and this was its last reference.
+            drop(unsafe { Box::from_raw(object) });
+        }
+        Ok(())
+    })
+}
+
+/// Frees a string returned by the runtime; null is ignored.
+///
+/// # Safety
+/// `text` is null or a string returned by a runtime function and not freed yet (never a
+/// string literal of compiled code).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_free_str(text: *const c_char) {
+    if !text.is_null() {
+        // SAFETY: the runtime allocated it with `CString::into_raw` (this function's contract).
+        drop(unsafe { CString::from_raw(text.cast_mut()) });
+    }
+}
+
+/// `now()`: nanoseconds since the Unix epoch. DAPHNE's `Now` kernel reads
+/// `std::chrono::high_resolution_clock`, which libstdc++ defines as the wall clock
+/// (`system_clock`); differences of two calls measure elapsed time.
+#[unsafe(no_mangle)]
+pub extern "C" fn daphne_now() -> i64 {
+    now_nanos() as i64
 }

@@ -34,16 +34,26 @@ use crate::{AggOp, BinaryOp, UnaryOp, ValueType};
 
 mod aggregation;
 mod elementwise;
+mod frames;
 mod generation;
+mod indexing;
+mod io;
 mod lifecycle;
+mod linalg;
+mod matrix_ops;
 mod printing;
 mod reorganization;
 mod strings;
 
 pub use aggregation::*;
 pub use elementwise::*;
+pub use frames::*;
 pub use generation::*;
+pub use indexing::*;
+pub use io::*;
 pub use lifecycle::*;
+pub use linalg::*;
+pub use matrix_ops::*;
 pub use printing::*;
 pub use reorganization::*;
 pub use strings::*;
@@ -114,12 +124,88 @@ pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
         daphne_bool_to_str,
         daphne_str_to_f64,
         daphne_str_to_i64,
+        daphne_str_upper,
+        daphne_str_lower,
+        // indexing
+        daphne_slice_rows,
+        daphne_slice_cols,
+        daphne_extract_rows,
+        daphne_extract_cols,
+        daphne_filter_rows,
+        daphne_filter_cols,
+        daphne_insert,
+        // linear algebra
+        daphne_matmul,
+        daphne_syrk,
+        daphne_gemv,
+        daphne_solve,
+        daphne_eigen,
+        // matrix ops
+        daphne_cbind,
+        daphne_rbind,
+        daphne_cond,
+        daphne_reverse,
+        daphne_order,
+        daphne_diag_matrix,
+        daphne_diag_vector,
+        daphne_tri,
+        daphne_replace_f64,
+        daphne_replace_i64,
+        daphne_replace_u64,
+        daphne_replace_str,
+        daphne_outer,
+        daphne_agg_cum,
+        daphne_quantize,
+        daphne_ctable_i64,
+        daphne_ctable_f64,
+        daphne_ctable_u64,
+        daphne_one_hot,
+        daphne_recode,
+        daphne_bin,
+        daphne_sample_i64,
+        daphne_sample_u64,
+        daphne_sample_f64,
+        daphne_is_symmetric,
+        daphne_sparsity,
+        daphne_type_of,
+        daphne_upper_matrix,
+        daphne_lower_matrix,
+        daphne_map_f64,
+        daphne_map_i64,
+        daphne_map_u64,
+        daphne_map_str,
+        // file I/O
+        daphne_read_matrix,
+        daphne_read_frame,
+        daphne_write,
+        // frames, lists, CSR
+        daphne_create_frame,
+        daphne_matrix_to_frame,
+        daphne_frame_to_matrix,
+        daphne_frame_column_by_label,
+        daphne_frame_slice_rows,
+        daphne_frame_slice_cols,
+        daphne_set_col_labels,
+        daphne_set_col_labels_prefix,
+        daphne_frame_cbind,
+        daphne_frame_rbind,
+        daphne_create_list,
+        daphne_list_length,
+        daphne_list_append,
+        daphne_list_remove,
+        daphne_rand_csr_f64,
+        daphne_rand_csr_i64,
+        daphne_to_csr,
         // lifecycle and errors
         daphne_runtime_init,
         daphne_runtime_finish,
         daphne_flush,
         daphne_stop,
         daphne_fail,
+        daphne_incref,
+        daphne_decref,
+        daphne_free_str,
+        daphne_now,
     ]
 }
 
@@ -171,6 +257,21 @@ unsafe fn borrow_matrix<'a>(handle: *mut Object) -> RtResult<&'a Matrix> {
     unsafe { borrow_object(handle) }?.as_matrix()
 }
 
+/// Stores each object as a new handle behind its out-pointer (several results).
+///
+/// # Safety
+/// Every out-pointer is null (an error, checked before anything is written) or writable.
+unsafe fn write_results<const N: usize>(results: [(*mut *mut Object, Object); N]) -> RtResult<()> {
+    if results.iter().any(|(out, _)| out.is_null()) {
+        bail!("null result pointer");
+    }
+    for (out, object) in results {
+        // SAFETY: non-null and writable by the caller's contract.
+        unsafe { out.write(new_handle(object)) };
+    }
+    Ok(())
+}
+
 /// Nanoseconds since the Unix epoch (`daphne_now`, and the seed of CSR `rand` with seed -1).
 pub(crate) fn now_nanos() -> u64 {
     std::time::SystemTime::now()
@@ -210,11 +311,16 @@ mod tests {
     use super::*;
 
     /// The ABI source files; `kernel_symbols` must list exactly the functions they export.
-    const SOURCES: [&str; 7] = [
+    const SOURCES: [&str; 12] = [
         include_str!("aggregation.rs"),
         include_str!("elementwise.rs"),
+        include_str!("frames.rs"),
         include_str!("generation.rs"),
+        include_str!("indexing.rs"),
+        include_str!("io.rs"),
         include_str!("lifecycle.rs"),
+        include_str!("linalg.rs"),
+        include_str!("matrix_ops.rs"),
         include_str!("printing.rs"),
         include_str!("reorganization.rs"),
         include_str!("strings.rs"),

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use super::{borrow_matrix, ffi_guard, leak_str, new_handle, to_index};
+use super::{borrow_matrix, borrow_object, ffi_guard, leak_str, new_handle, to_index};
 use crate::element::Element;
 use crate::error::RtResult;
 use crate::kernels::reorganization;
@@ -39,24 +39,24 @@ pub unsafe extern "C" fn daphne_transpose(arg: *mut Object) -> *mut Object {
     })
 }
 
-/// `nrow(arg)`.
+/// `nrow(arg)` of a matrix or frame (of a list: its length).
 ///
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn daphne_nrow(arg: *mut Object) -> u64 {
     // SAFETY: forwarded from this function's contract.
-    ffi_guard(|| Ok(unsafe { borrow_matrix(arg) }?.rows() as u64))
+    ffi_guard(|| Ok(unsafe { borrow_object(arg) }?.rows() as u64))
 }
 
-/// `ncol(arg)`.
+/// `ncol(arg)` of a matrix or frame.
 ///
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn daphne_ncol(arg: *mut Object) -> u64 {
     // SAFETY: forwarded from this function's contract.
-    ffi_guard(|| Ok(unsafe { borrow_matrix(arg) }?.cols() as u64))
+    ffi_guard(|| Ok(unsafe { borrow_object(arg) }?.cols() as u64))
 }
 
 /// `as.matrix<vt>(arg)`: every cell converted to value type `vt`.

@@ -76,3 +76,23 @@ pub unsafe extern "C" fn daphne_str_to_i64(text: *const c_char) -> i64 {
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| convert::parse_i64(&unsafe { borrow_str(text) }?))
 }
+
+/// `upper(s)`: ASCII upper case, as a new string.
+///
+/// # Safety
+/// `text` is null or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_str_upper(text: *const c_char) -> *const c_char {
+    // SAFETY: forwarded from this function's contract.
+    ffi_guard(|| leak_str(unsafe { borrow_str(text) }?.to_ascii_uppercase()))
+}
+
+/// `lower(s)`: ASCII lower case, as a new string.
+///
+/// # Safety
+/// `text` is null or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_str_lower(text: *const c_char) -> *const c_char {
+    // SAFETY: forwarded from this function's contract.
+    ffi_guard(|| leak_str(unsafe { borrow_str(text) }?.to_ascii_lowercase()))
+}

@@ -19,8 +19,11 @@ use crate::value_type::ValueType;
 /// A value type that `@` supports, with its product routine.
 pub trait Gemm: Numeric {
     /// `op(a) @ b` where `op` transposes when `trans_a`; the shapes are already checked.
-    fn gemm(a: &DenseMatrix<Self>, trans_a: bool, b: &DenseMatrix<Self>)
-    -> RtResult<DenseMatrix<Self>>;
+    fn gemm(
+        a: &DenseMatrix<Self>,
+        trans_a: bool,
+        b: &DenseMatrix<Self>,
+    ) -> RtResult<DenseMatrix<Self>>;
 }
 
 /// The shape of `op(a)`.
@@ -342,9 +345,17 @@ mod tests {
         let out = matmul(&view, &dense(2, 1, vec![1.0, 1.0]), ValueType::F64).unwrap();
         assert_eq!(out.dense::<f64>().unwrap().to_vec(), [5.0, 11.0]);
         assert!(matmul(&view, &view.clone(), ValueType::F64).is_ok());
-        let error = matmul(&dense(2, 3, vec![0i64; 6]), &dense(2, 3, vec![0i64; 6]), ValueType::SI64);
+        let error = matmul(
+            &dense(2, 3, vec![0i64; 6]),
+            &dense(2, 3, vec![0i64; 6]),
+            ValueType::SI64,
+        );
         assert!(error.unwrap_err().message().contains("2x3"));
-        let s = syrk(&dense(3, 2, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]), ValueType::F64).unwrap();
+        let s = syrk(
+            &dense(3, 2, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]),
+            ValueType::F64,
+        )
+        .unwrap();
         assert_eq!(s.dense::<f64>().unwrap().to_vec(), [35.0, 44.0, 44.0, 56.0]);
         let si = syrk(&dense(3, 2, vec![1i64, 2, 3, 4, 5, 6]), ValueType::SI64).unwrap();
         assert_eq!(si.dense::<i64>().unwrap().to_vec(), [35, 44, 44, 56]);
@@ -356,7 +367,13 @@ mod tests {
         let x = solve(&a, &dense(2, 1, vec![3.0, 5.0])).unwrap();
         let x = x.dense::<f64>().unwrap().to_vec();
         assert!((x[0] - 0.8).abs() < 1e-12 && (x[1] - 1.4).abs() < 1e-12);
-        assert!(solve(&dense(2, 2, vec![1.0, 2.0, 2.0, 4.0]), &dense(2, 1, vec![1.0, 1.0])).is_err());
+        assert!(
+            solve(
+                &dense(2, 2, vec![1.0, 2.0, 2.0, 4.0]),
+                &dense(2, 1, vec![1.0, 1.0])
+            )
+            .is_err()
+        );
         assert!(solve(&dense(2, 3, vec![0.0; 6]), &dense(2, 1, vec![1.0, 1.0])).is_err());
         let ints = solve(&dense(1, 1, vec![4i64]), &dense(1, 1, vec![2i64])).unwrap();
         assert_eq!(ints.dense::<f64>().unwrap().to_vec(), [0.5]);

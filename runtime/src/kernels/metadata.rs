@@ -51,6 +51,11 @@ mod tests {
         assert_eq!(is_symmetric(&m(vec![1, 2, 3, 4])), Ok(false));
         assert!(is_symmetric(&Matrix::from(DenseMatrix::filled(1, 2, 0.0).unwrap())).is_err());
         assert_eq!(sparsity(&m(vec![0, 2, 0, 0])), 0.25);
-        assert_eq!(sparsity(&Matrix::from(DenseMatrix::<f64>::filled(0, 3, 0.0).unwrap())), 0.0);
+        assert_eq!(
+            sparsity(&Matrix::from(
+                DenseMatrix::<f64>::filled(0, 3, 0.0).unwrap()
+            )),
+            0.0
+        );
     }
 }

@@ -92,7 +92,10 @@ impl AfSource {
 
     /// Cuts the next chunk of `queue` for `worker`.
     pub(crate) fn claim(&self, queue: usize, worker: usize) -> Option<Range<usize>> {
-        let mut state = self.state.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         let block = &state.blocks[queue];
         let remaining = block.len();
         if remaining == 0 {
@@ -112,7 +115,10 @@ impl AfSource {
         if rows == 0 {
             return;
         }
-        let mut state = self.state.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         state.stats[worker].add(seconds / rows as f64);
     }
 }

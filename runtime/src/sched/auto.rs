@@ -98,7 +98,9 @@ fn histories() -> &'static Mutex<HashMap<u64, History>> {
 
 /// The scheme AUTO runs for the next invocation of pipeline `id`.
 pub fn choose(id: u64) -> Scheme {
-    let mut histories = histories().lock().unwrap_or_else(|poison| poison.into_inner());
+    let mut histories = histories()
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner());
     CANDIDATES[histories.entry(id).or_default().choose()]
 }
 
@@ -107,7 +109,9 @@ pub fn record(id: u64, scheme: Scheme, rows: usize, elapsed: Duration) {
     let Some(candidate) = CANDIDATES.iter().position(|&known| known == scheme) else {
         return;
     };
-    let mut histories = histories().lock().unwrap_or_else(|poison| poison.into_inner());
+    let mut histories = histories()
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner());
     histories
         .entry(id)
         .or_default()
@@ -116,7 +120,9 @@ pub fn record(id: u64, scheme: Scheme, rows: usize, elapsed: Duration) {
 
 /// The scheme AUTO currently considers best for pipeline `id` (`None` before any run).
 pub fn best(id: u64) -> Option<Scheme> {
-    let histories = histories().lock().unwrap_or_else(|poison| poison.into_inner());
+    let histories = histories()
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner());
     histories.get(&id).map(|history| CANDIDATES[history.best()])
 }
 

@@ -75,7 +75,9 @@ impl PipelineDescC {
             victim: optional_code(self.victim)
                 .map(VictimSelection::decode)
                 .transpose()?,
-            workers: usize::try_from(self.workers).ok().filter(|&count| count > 0),
+            workers: usize::try_from(self.workers)
+                .ok()
+                .filter(|&count| count > 0),
             grain: usize::try_from(self.grain).ok().filter(|&grain| grain > 0),
             pre_partition: None,
             push: None,
@@ -138,7 +140,8 @@ pub unsafe extern "C" fn daphne_pipeline_run(
 ) -> i32 {
     status(|| {
         // SAFETY: null or valid by the caller's contract.
-        let desc = unsafe { desc.as_ref() }.ok_or_else(|| RuntimeError::new("null pipeline descriptor"))?;
+        let desc = unsafe { desc.as_ref() }
+            .ok_or_else(|| RuntimeError::new("null pipeline descriptor"))?;
         let f = f.ok_or_else(|| RuntimeError::new("null pipeline function"))?;
         let desc = desc.to_desc()?;
         let ctx = SharedContext(ctx);
@@ -165,7 +168,8 @@ pub unsafe extern "C" fn daphne_pipeline_run_worker(
 ) -> i32 {
     status(|| {
         // SAFETY: null or valid by the caller's contract.
-        let desc = unsafe { desc.as_ref() }.ok_or_else(|| RuntimeError::new("null pipeline descriptor"))?;
+        let desc = unsafe { desc.as_ref() }
+            .ok_or_else(|| RuntimeError::new("null pipeline descriptor"))?;
         let f = f.ok_or_else(|| RuntimeError::new("null pipeline function"))?;
         // SAFETY: forwarded from this function's contract.
         unsafe { run_compiled(desc, f, ctx) }
@@ -220,7 +224,8 @@ mod tests {
         };
         let ctx = std::ptr::from_ref(&sum).cast_mut().cast::<c_void>();
         // SAFETY: `add_rows` only does atomic adds on the `AtomicU64` behind `ctx`.
-        assert_eq!(unsafe { daphne_pipeline_run(&desc, Some(add_rows), ctx) }, 0);
+        let status = unsafe { daphne_pipeline_run(&desc, Some(add_rows), ctx) };
+        assert_eq!(status, 0);
         assert_eq!(sum.load(Ordering::Relaxed), 999 * 1000 / 2);
     }
 
@@ -242,6 +247,7 @@ mod tests {
         let message = unsafe { std::ffi::CStr::from_ptr(daphne_pipeline_last_error()) };
         assert_eq!(message.to_str().unwrap(), "invalid Scheme code 99");
         // SAFETY: null pointers are reported, not dereferenced.
-        assert_eq!(unsafe { daphne_pipeline_run(std::ptr::null(), None, std::ptr::null_mut()) }, 1);
+        let status = unsafe { daphne_pipeline_run(std::ptr::null(), None, std::ptr::null_mut()) };
+        assert_eq!(status, 1);
     }
 }

@@ -233,9 +233,11 @@ pub fn par_reduce<A: Send>(
             .unwrap_or_else(|poison| poison.into_inner());
         fold(slot.get_or_insert_with(&identity), begin, end)
     })?;
-    let mut partials = slots
-        .into_iter()
-        .filter_map(|slot| CachePadded::into_inner(slot).into_inner().unwrap_or_else(|poison| poison.into_inner()));
+    let mut partials = slots.into_iter().filter_map(|slot| {
+        CachePadded::into_inner(slot)
+            .into_inner()
+            .unwrap_or_else(|poison| poison.into_inner())
+    });
     let mut result = partials.next().unwrap_or_else(&identity);
     for partial in partials {
         merge(&mut result, partial);

@@ -120,7 +120,12 @@ impl FromStr for QueueLayout {
 impl FromStr for VictimSelection {
     type Err = ConfigError;
     fn from_str(text: &str) -> Result<Self, ConfigError> {
-        parse_named("victim selection", VictimSelection::ALL, VictimSelection::name, text)
+        parse_named(
+            "victim selection",
+            VictimSelection::ALL,
+            VictimSelection::name,
+            text,
+        )
     }
 }
 
@@ -507,7 +512,9 @@ mod tests {
     #[test]
     fn reports_bad_values_clearly() {
         let mut config = SchedConfig::default();
-        let error = config.apply_flag("--partitioning", Some("FOO")).unwrap_err();
+        let error = config
+            .apply_flag("--partitioning", Some("FOO"))
+            .unwrap_err();
         assert_eq!(
             error.message(),
             "invalid partitioning scheme `FOO` (expected one of: STATIC, SS, GSS, TSS, FAC2, \

@@ -80,7 +80,10 @@ pub(crate) struct Job<'a> {
 
 impl<'a> Job<'a> {
     /// A job that has not started.
-    #[expect(clippy::too_many_arguments, reason = "a plain constructor of a plain record")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a plain constructor of a plain record"
+    )]
     pub(crate) fn new(
         id: u64,
         workers: usize,
@@ -168,7 +171,10 @@ impl<'a> Job<'a> {
 
     /// Records a failure (the first one wins) and stops further claims.
     pub(crate) fn fail(&self, error: RuntimeError) {
-        let mut first = self.error.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut first = self
+            .error
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         if first.is_none() {
             *first = Some(error);
         }
@@ -182,8 +188,14 @@ impl<'a> Job<'a> {
 
     /// The outcome and the recorded chunk events, once every participant has left.
     pub(crate) fn finish(self) -> (RtResult<()>, Vec<ChunkEvent>) {
-        let error = self.error.into_inner().unwrap_or_else(|poison| poison.into_inner());
-        let events = self.events.into_inner().unwrap_or_else(|poison| poison.into_inner());
+        let error = self
+            .error
+            .into_inner()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let events = self
+            .events
+            .into_inner()
+            .unwrap_or_else(|poison| poison.into_inner());
         (error.map_or(Ok(()), Err), events)
     }
 }

@@ -114,7 +114,9 @@ pub fn run_pipeline(desc: &PipelineDesc, body: &Body<'_>) -> RtResult<()> {
     };
     let cst_chunk = config.cst_chunk;
     if scheme == Scheme::CST && cst_chunk.is_none() {
-        bail!("partitioning scheme CST needs a chunk size: `--cst-chunk=N` or DAPHNE_CST_TASK_SIZE=N");
+        bail!(
+            "partitioning scheme CST needs a chunk size: `--cst-chunk=N` or DAPHNE_CST_TASK_SIZE=N"
+        );
     }
     let plan = pool::Plan {
         id: desc.id,
@@ -143,7 +145,11 @@ pub fn run_pipeline(desc: &PipelineDesc, body: &Body<'_>) -> RtResult<()> {
              {} worker(s), {} chunks, {:.1} us",
             desc.id,
             desc.rows,
-            if requested == Scheme::AUTO { " (AUTO)" } else { "" },
+            if requested == Scheme::AUTO {
+                " (AUTO)"
+            } else {
+                ""
+            },
             plan.layout,
             outcome.queues,
             plan.victim,

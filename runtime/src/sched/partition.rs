@@ -136,7 +136,9 @@ impl Partitioner {
         let batch = self.step / self.workers;
         let ceil = |value: f64| value.ceil() as usize;
         match self.scheme {
-            Scheme::STATIC => self.rows / self.workers + usize::from(self.step < self.rows % self.workers),
+            Scheme::STATIC => {
+                self.rows / self.workers + usize::from(self.step < self.rows % self.workers)
+            }
             Scheme::SS => 1,
             Scheme::GSS => ceil(r / p),
             Scheme::TSS => self
@@ -225,7 +227,9 @@ mod tests {
     fn gss_1000_4() {
         assert_eq!(
             chunks(Scheme::GSS, 1000, 4),
-            vec![250, 188, 141, 106, 79, 59, 45, 33, 25, 19, 14, 11, 8, 6, 4, 3, 3, 2, 1, 1, 1, 1]
+            vec![
+                250, 188, 141, 106, 79, 59, 45, 33, 25, 19, 14, 11, 8, 6, 4, 3, 3, 2, 1, 1, 1, 1
+            ]
         );
     }
 
@@ -257,7 +261,16 @@ mod tests {
         assert_eq!(fiss_stages(1000, 4), 7);
         assert_eq!(
             chunks(Scheme::FISS, 1000, 4),
-            runs(&[(28, 4), (31, 4), (34, 4), (37, 4), (40, 4), (43, 4), (46, 3), (10, 1)])
+            runs(&[
+                (28, 4),
+                (31, 4),
+                (34, 4),
+                (37, 4),
+                (40, 4),
+                (43, 4),
+                (46, 3),
+                (10, 1)
+            ])
         );
     }
 
@@ -267,7 +280,15 @@ mod tests {
         // Deviation: DAPHNE cuts 1×4 (grain), 28×4, 56×15, 44.
         assert_eq!(
             chunks(Scheme::VISS, 1000, 4),
-            runs(&[(28, 4), (42, 4), (49, 4), (53, 4), (55, 4), (56, 1), (36, 1)])
+            runs(&[
+                (28, 4),
+                (42, 4),
+                (49, 4),
+                (53, 4),
+                (55, 4),
+                (56, 1),
+                (36, 1)
+            ])
         );
     }
 
@@ -303,7 +324,10 @@ mod tests {
     #[test]
     fn auto_and_af_fallbacks() {
         // AUTO's fixed sequence is DAPHNE's (MSTATIC); AF's is FAC2's.
-        assert_eq!(chunks(Scheme::AUTO, 1000, 4), chunks(Scheme::MSTATIC, 1000, 4));
+        assert_eq!(
+            chunks(Scheme::AUTO, 1000, 4),
+            chunks(Scheme::MSTATIC, 1000, 4)
+        );
         assert_eq!(chunks(Scheme::AF, 1000, 4), chunks(Scheme::FAC2, 1000, 4));
     }
 
@@ -321,7 +345,11 @@ mod tests {
                     for grain in [1, 3] {
                         let sequence: Vec<usize> =
                             Partitioner::new(scheme, rows, workers, grain, Some(5)).collect();
-                        assert_eq!(sequence.iter().sum::<usize>(), rows, "{scheme} {rows} {workers}");
+                        assert_eq!(
+                            sequence.iter().sum::<usize>(),
+                            rows,
+                            "{scheme} {rows} {workers}"
+                        );
                         assert!(sequence.iter().all(|&chunk| chunk > 0));
                     }
                 }

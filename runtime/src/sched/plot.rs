@@ -40,10 +40,14 @@ pub struct WorkerLoad {
 /// Reads the chunk events of a trace file (a missing closing `]` is tolerated).
 pub fn read_trace(path: &Path) -> RtResult<Vec<TracedChunk>> {
     let text = std::fs::read_to_string(path).map_err(|error| {
-        RuntimeError::new(format!("cannot read trace file `{}`: {error}", path.display()))
+        RuntimeError::new(format!(
+            "cannot read trace file `{}`: {error}",
+            path.display()
+        ))
     })?;
-    parse_trace(&text)
-        .map_err(|error| RuntimeError::new(format!("invalid trace file `{}`: {error}", path.display())))
+    parse_trace(&text).map_err(|error| {
+        RuntimeError::new(format!("invalid trace file `{}`: {error}", path.display()))
+    })
 }
 
 /// Parses trace-event JSON text into its chunk events.
@@ -74,7 +78,11 @@ fn parse_trace(text: &str) -> Result<Vec<TracedChunk>, String> {
 
 /// Per-worker busy time, chunk and row counts, indexed by worker.
 pub fn worker_loads(chunks: &[TracedChunk]) -> Vec<WorkerLoad> {
-    let workers = chunks.iter().map(|chunk| chunk.worker + 1).max().unwrap_or(0);
+    let workers = chunks
+        .iter()
+        .map(|chunk| chunk.worker + 1)
+        .max()
+        .unwrap_or(0);
     let mut loads = vec![WorkerLoad::default(); workers];
     for chunk in chunks {
         let load = &mut loads[chunk.worker];
@@ -100,6 +108,9 @@ fn pipeline_colour(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
+/// Pipelines beyond this many get no legend (their colours repeat anyway).
+const LEGEND_LIMIT: usize = 8;
+
 fn draw_error(error: impl std::fmt::Display) -> RuntimeError {
     RuntimeError::new(format!("cannot draw the Gantt chart: {error}"))
 }
@@ -112,7 +123,10 @@ pub fn render_gantt(json_path: &Path, svg_path: &Path) -> RtResult<()> {
     }
     let loads = worker_loads(&chunks);
     let workers = loads.len();
-    let origin = chunks.iter().map(|chunk| chunk.start_us).fold(f64::INFINITY, f64::min);
+    let origin = chunks
+        .iter()
+        .map(|chunk| chunk.start_us)
+        .fold(f64::INFINITY, f64::min);
     let end = chunks
         .iter()
         .map(|chunk| chunk.start_us + chunk.duration_us)
@@ -134,59 +148,109 @@ pub fn render_gantt(json_path: &Path, svg_path: &Path) -> RtResult<()> {
     root.fill(&WHITE).map_err(draw_error)?;
     let (top, bottom) = root.split_vertically(gantt_height);
 
+    // Lane `k` (worker `workers - 1 - k`, so worker 0 is on top) is centred on `y = k`, which
+    // puts one axis label per lane.
+    let lane_of = |worker: usize| (workers - 1 - worker) as f64;
+    let lane_label = |y: &f64| {
+        let lane = y.round();
+        if (y - lane).abs() < 0.01 && lane >= 0.0 && (lane as usize) < workers {
+            format!("worker {}", workers - 1 - lane as usize)
+        } else {
+            String::new()
+        }
+    };
+    let lanes = -0.5..workers as f64 - 0.5;
     let mut gantt = ChartBuilder::on(&top)
         .caption(
-            format!("scheduler trace: {} chunks, {} pipelines, {workers} workers", chunks.len(), pipelines.len()),
+            format!(
+                "scheduler trace: {} chunks, {} pipelines, {workers} workers",
+                chunks.len(),
+                pipelines.len()
+            ),
             ("sans-serif", 20),
         )
         .margin(10)
         .x_label_area_size(35)
         .y_label_area_size(80)
-        .build_cartesian_2d(0.0..span_ms, 0.0..workers as f64)
+        // Room on the right for the legend.
+        .build_cartesian_2d(0.0..span_ms * 1.2, lanes.clone())
         .map_err(draw_error)?;
     gantt
         .configure_mesh()
         .disable_y_mesh()
-        .y_labels(workers.min(32))
-        .y_label_formatter(&|lane| format!("worker {}", workers - 1 - (*lane as usize).min(workers - 1)))
+        .y_labels(workers)
+        .y_label_formatter(&lane_label)
         .x_desc("time (ms)")
         .draw()
         .map_err(draw_error)?;
-    gantt
-        .draw_series(chunks.iter().map(|chunk| {
-            let lane = (workers - 1 - chunk.worker) as f64;
-            let start = (chunk.start_us - origin) / 1e3;
-            let stop = start + (chunk.duration_us / 1e3).max(span_ms * 1e-4);
-            let colour = pipeline_colour(pipelines[&chunk.pipeline]);
-            Rectangle::new([(start, lane + 0.1), (stop, lane + 0.9)], colour.mix(0.85).filled())
-        }))
-        .map_err(draw_error)?;
+    for (&pipeline, &index) in &pipelines {
+        let colour = pipeline_colour(index);
+        let series = gantt
+            .draw_series(
+                chunks
+                    .iter()
+                    .filter(|chunk| chunk.pipeline == pipeline)
+                    .map(|chunk| {
+                        let lane = lane_of(chunk.worker);
+                        let start = (chunk.start_us - origin) / 1e3;
+                        let stop = start + (chunk.duration_us / 1e3).max(span_ms * 1e-4);
+                        Rectangle::new(
+                            [(start, lane - 0.4), (stop, lane + 0.4)],
+                            colour.mix(0.85).filled(),
+                        )
+                    }),
+            )
+            .map_err(draw_error)?;
+        if pipelines.len() <= LEGEND_LIMIT {
+            series
+                .label(format!("pipeline {pipeline}"))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled())
+                });
+        }
+    }
+    if pipelines.len() <= LEGEND_LIMIT {
+        gantt
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(draw_error)?;
+    }
 
-    let busiest = loads.iter().map(|load| load.busy_us).fold(0.0, f64::max).max(1e-3) / 1e3;
+    let busiest = loads
+        .iter()
+        .map(|load| load.busy_us)
+        .fold(0.0, f64::max)
+        .max(1e-3)
+        / 1e3;
     let mut summary = ChartBuilder::on(&bottom)
         .caption("per-worker load (busy time)", ("sans-serif", 16))
         .margin(10)
         .x_label_area_size(35)
         .y_label_area_size(80)
-        .build_cartesian_2d(0.0..busiest.max(span_ms) * 1.45, 0.0..workers as f64)
+        .build_cartesian_2d(0.0..busiest.max(span_ms) * 1.45, lanes)
         .map_err(draw_error)?;
     summary
         .configure_mesh()
         .disable_y_mesh()
-        .y_labels(workers.min(32))
-        .y_label_formatter(&|lane| format!("worker {}", workers - 1 - (*lane as usize).min(workers - 1)))
+        .y_labels(workers)
+        .y_label_formatter(&lane_label)
         .x_desc("busy time (ms)")
         .draw()
         .map_err(draw_error)?;
     summary
         .draw_series(loads.iter().enumerate().map(|(worker, load)| {
-            let lane = (workers - 1 - worker) as f64;
-            Rectangle::new([(0.0, lane + 0.2), (load.busy_us / 1e3, lane + 0.8)], BLUE.mix(0.6).filled())
+            let lane = lane_of(worker);
+            Rectangle::new(
+                [(0.0, lane - 0.3), (load.busy_us / 1e3, lane + 0.3)],
+                BLUE.mix(0.6).filled(),
+            )
         }))
         .map_err(draw_error)?;
     summary
         .draw_series(loads.iter().enumerate().map(|(worker, load)| {
-            let lane = (workers - 1 - worker) as f64;
             Text::new(
                 format!(
                     "{:.2} ms ({:.0}% of {:.2} ms), {} chunks, {} rows",
@@ -196,7 +260,7 @@ pub fn render_gantt(json_path: &Path, svg_path: &Path) -> RtResult<()> {
                     load.chunks,
                     load.rows
                 ),
-                (load.busy_us / 1e3 + busiest * 0.02, lane + 0.65),
+                (load.busy_us / 1e3 + busiest * 0.02, lane_of(worker) + 0.15),
                 ("sans-serif", 13),
             )
         }))
@@ -220,7 +284,14 @@ mod tests {
         let chunks = parse_trace(TRACE).unwrap();
         assert_eq!(chunks.len(), 2);
         let loads = worker_loads(&chunks);
-        assert_eq!(loads[1], WorkerLoad { busy_us: 6.0, chunks: 1, rows: 3 });
+        assert_eq!(
+            loads[1],
+            WorkerLoad {
+                busy_us: 6.0,
+                chunks: 1,
+                rows: 3
+            }
+        );
     }
 
     #[test]

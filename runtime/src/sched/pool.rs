@@ -4,20 +4,28 @@
 //! # Hand-off protocol
 //!
 //! The pool holds one job slot: `job` (a pointer to the caller's [`Job`], which lives on the
-//! caller's stack), `pending` (participants other than the caller still inside the job) and
-//! `epoch`, one word packing a sequence number (high bits) and the participant count (low
-//! [`PARTICIPANT_BITS`] bits). Only the holder of the `dispatch` lock publishes, so there is
-//! at most one job at a time.
+//! caller's stack), `open` (the sequence number of the job that may still be entered, 0 for
+//! none), `active` (workers other than the caller inside the job) and `epoch`, one word packing
+//! the sequence number (high bits) and the participant count (low [`PARTICIPANT_BITS`] bits).
+//! Only the holder of the `dispatch` lock publishes, so there is at most one job at a time.
 //!
-//! - **Publish** (caller): store `job` and `pending`, then store the new `epoch` (SeqCst, a
-//!   release of the two stores), then wake sleeping workers.
-//! - **Participate** (worker `i`): having seen a new epoch (SeqCst load, an acquire), a worker
-//!   with `i < participants` runs its share and then decrements `pending`; the one that reaches
-//!   zero wakes the caller. After its decrement a worker never touches the job again, and the
-//!   caller does not return (freeing the job) before `pending` is zero, so the borrowed job
-//!   outlives every use. Workers with `i >= participants` skip the epoch without reading `job`.
-//!   A participant cannot miss its epoch: the next one is only published after this job ended,
-//!   which needs this participant.
+//! - **Publish** (caller): store `job`, then `open = s`, then `epoch` (all SeqCst), then wake
+//!   sleeping workers. The caller then works on the job itself as worker 0.
+//! - **Enter** (worker `i` that saw epoch `s` with `i < participants`): increment `active`,
+//!   then read `open`; only if it is still `s` may the worker use `job`. It leaves by
+//!   decrementing `active`, waking the caller if it was the last.
+//! - **Close** (caller, once its own share is done): every queue is then empty (worker 0
+//!   visits all queues and queues are never refilled), so only chunks already claimed are left.
+//!   The caller stores `open = 0` and waits for `active == 0`, then returns and frees the job.
+//!
+//! Why the job outlives every use: with SeqCst there is one order of all these operations.
+//! A worker that read `open == s` did so before the close, and its increment came earlier
+//! still, so the caller's wait sees it until it leaves. A worker that increments after the
+//! close reads `open != s` and never touches the job (its brief increment only delays the
+//! wait). The same order shows that `job` still points to job `s` when such a worker reads it:
+//! the next job is published only after this one closed and drained. A participant that is
+//! descheduled until after the close is simply not needed: a pipeline never waits for a worker
+//! that has not started, which keeps dispatch cheap on a loaded machine.
 //! - **Wait** ([`Signal`]): waiters spin for [`SPIN`] (not at all when the pool has more
 //!   workers than the machine has CPUs), then yield until [`YIELD`], then sleep on
 //!   a condition variable. A sleeper increments `sleepers` under the mutex and re-checks its
@@ -45,7 +53,7 @@ use crossbeam_deque::Injector;
 use crate::error::{RtResult, RuntimeError};
 
 use super::af::AfSource;
-use super::config::{QueueLayout, Scheme, SchedConfig, VictimSelection};
+use super::config::{QueueLayout, SchedConfig, Scheme, VictimSelection};
 use super::exec::{Body, Job, panic_message};
 use super::queues::{self, Scratch, SequenceSpec, Source};
 use super::topology::{self, Topology};
@@ -115,7 +123,7 @@ impl Signal {
         let mut rounds = 0u32;
         while !ready() {
             rounds = rounds.wrapping_add(1);
-            if rounds % 64 != 0 {
+            if !rounds.is_multiple_of(64) {
                 std::hint::spin_loop();
                 continue;
             }
@@ -127,7 +135,10 @@ impl Signal {
                 std::thread::yield_now();
                 continue;
             }
-            let mut guard = self.lock.lock().unwrap_or_else(|poison| poison.into_inner());
+            let mut guard = self
+                .lock
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
             self.sleepers.fetch_add(1, Ordering::SeqCst);
             while !ready() {
                 guard = self
@@ -143,7 +154,10 @@ impl Signal {
     /// Wakes sleepers; call after making their condition true with a SeqCst store.
     fn notify(&self) {
         if self.sleepers.load(Ordering::SeqCst) > 0 {
-            let _guard = self.lock.lock().unwrap_or_else(|poison| poison.into_inner());
+            let _guard = self
+                .lock
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
             self.condvar.notify_all();
         }
     }
@@ -164,7 +178,8 @@ pub(crate) struct Pool {
     /// The job slot.
     epoch: AtomicU64,
     job: AtomicPtr<Job<'static>>,
-    pending: AtomicUsize,
+    open: AtomicU64,
+    active: AtomicUsize,
     work: Signal,
     done: Signal,
     /// Held while a pipeline runs on the pool; holds reusable scratch space.
@@ -217,7 +232,11 @@ impl Pool {
                 topology.cpus.len(),
                 topology.worker_cpus(false).len(),
                 packages.len(),
-                if config.pin_workers { "pinned" } else { "not pinned" },
+                if config.pin_workers {
+                    "pinned"
+                } else {
+                    "not pinned"
+                },
             );
         }
         Self {
@@ -232,7 +251,8 @@ impl Pool {
             },
             epoch: AtomicU64::new(0),
             job: AtomicPtr::new(std::ptr::null_mut()),
-            pending: AtomicUsize::new(0),
+            open: AtomicU64::new(0),
+            active: AtomicUsize::new(0),
             work: Signal::default(),
             done: Signal::default(),
             dispatch: Mutex::new(Scratch::default()),
@@ -276,26 +296,31 @@ impl Pool {
         }
         let mut seen = 0u64;
         loop {
-            self.work
-                .wait(self.spin, || self.epoch.load(Ordering::SeqCst) >> PARTICIPANT_BITS != seen);
+            self.work.wait(self.spin, || {
+                self.epoch.load(Ordering::SeqCst) >> PARTICIPANT_BITS != seen
+            });
             let word = self.epoch.load(Ordering::SeqCst);
             seen = word >> PARTICIPANT_BITS;
             let participants = (word & ((1 << PARTICIPANT_BITS) - 1)) as usize;
             if worker >= participants {
                 continue;
             }
-            // SAFETY: the epoch names this worker as a participant, so the caller stored a
-            // pointer to a live job before publishing (the SeqCst load above acquires it) and
-            // keeps the job alive until `pending` reaches zero, which needs this worker's
-            // decrement below (see the module docs).
-            let job = unsafe { &*self.job.load(Ordering::SeqCst) };
-            if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| job.participate(worker))) {
-                job.fail(RuntimeError::new(format!(
-                    "scheduler worker {worker} failed: {}",
-                    panic_message(payload.as_ref())
-                )));
+            self.active.fetch_add(1, Ordering::SeqCst);
+            if self.open.load(Ordering::SeqCst) == seen {
+                // SAFETY: `open` still names this job after our increment of `active`, so the
+                // caller has not closed it and will not free it before we decrement `active`
+                // below; `job` points to it (see the module docs).
+                let job = unsafe { &*self.job.load(Ordering::SeqCst) };
+                if let Err(payload) =
+                    panic::catch_unwind(AssertUnwindSafe(|| job.participate(worker)))
+                {
+                    job.fail(RuntimeError::new(format!(
+                        "scheduler worker {worker} failed: {}",
+                        panic_message(payload.as_ref())
+                    )));
+                }
             }
-            if self.pending.fetch_sub(1, Ordering::SeqCst) == 1 {
+            if self.active.fetch_sub(1, Ordering::SeqCst) == 1 {
                 self.done.notify();
             }
         }
@@ -314,7 +339,13 @@ impl Pool {
         }
     }
 
-    fn execute_with(&'static self, scratch: &mut Scratch, plan: &Plan, body: &Body<'_>, on_pool: bool) -> Outcome {
+    fn execute_with(
+        &'static self,
+        scratch: &mut Scratch,
+        plan: &Plan,
+        body: &Body<'_>,
+        on_pool: bool,
+    ) -> Outcome {
         let workers = if on_pool {
             plan.workers.clamp(1, self.workers())
         } else {
@@ -363,7 +394,9 @@ impl Pool {
         }
         let own = panic::catch_unwind(AssertUnwindSafe(|| job.participate(0)));
         if workers > 1 {
-            self.done.wait(self.spin, || self.pending.load(Ordering::SeqCst) == 0);
+            self.open.store(0, Ordering::SeqCst);
+            self.done
+                .wait(self.spin, || self.active.load(Ordering::SeqCst) == 0);
             self.job.store(std::ptr::null_mut(), Ordering::SeqCst);
         }
         if let Err(payload) = own {
@@ -388,11 +421,13 @@ impl Pool {
     /// Hands `job` to workers `1..participants` (see the module docs).
     fn publish(&self, job: &Job<'_>, participants: usize) {
         let pointer = std::ptr::from_ref(job).cast::<Job<'static>>().cast_mut();
-        self.job.store(pointer, Ordering::SeqCst);
-        self.pending.store(participants - 1, Ordering::SeqCst);
         let sequence = (self.epoch.load(Ordering::SeqCst) >> PARTICIPANT_BITS) + 1;
-        self.epoch
-            .store((sequence << PARTICIPANT_BITS) | participants as u64, Ordering::SeqCst);
+        self.job.store(pointer, Ordering::SeqCst);
+        self.open.store(sequence, Ordering::SeqCst);
+        self.epoch.store(
+            (sequence << PARTICIPANT_BITS) | participants as u64,
+            Ordering::SeqCst,
+        );
         self.work.notify();
     }
 }

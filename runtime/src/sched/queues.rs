@@ -123,24 +123,40 @@ impl Scratch {
                 let block = spec.rows / queues + usize::from(queue < spec.rows % queues);
                 let first = self.bounds.len() - 1;
                 let mut end = start;
-                for chunk in Partitioner::new(spec.scheme, block, spec.workers, spec.grain, spec.cst_chunk) {
+                for chunk in
+                    Partitioner::new(spec.scheme, block, spec.workers, spec.grain, spec.cst_chunk)
+                {
                     end += chunk;
                     self.bounds.push(end);
                 }
                 let count = self.bounds.len() - 1 - first;
-                self.spans.push(QueueSpan { first, stride: 1, count });
+                self.spans.push(QueueSpan {
+                    first,
+                    stride: 1,
+                    count,
+                });
                 start += block;
             }
         } else {
             let mut end = 0;
-            for chunk in Partitioner::new(spec.scheme, spec.rows, spec.workers, spec.grain, spec.cst_chunk) {
+            for chunk in Partitioner::new(
+                spec.scheme,
+                spec.rows,
+                spec.workers,
+                spec.grain,
+                spec.cst_chunk,
+            ) {
                 end += chunk;
                 self.bounds.push(end);
             }
             let chunks = self.bounds.len() - 1;
             for queue in 0..queues {
                 let count = chunks.saturating_sub(queue).div_ceil(queues);
-                self.spans.push(QueueSpan { first: queue, stride: queues, count });
+                self.spans.push(QueueSpan {
+                    first: queue,
+                    stride: queues,
+                    count,
+                });
             }
         }
         if self.cursors.len() < queues {

@@ -78,7 +78,10 @@ struct TraceFile {
 impl TraceFile {
     fn open(path: &Path) -> RtResult<Self> {
         let file = File::create(path).map_err(|error| {
-            RuntimeError::new(format!("cannot create trace file `{}`: {error}", path.display()))
+            RuntimeError::new(format!(
+                "cannot create trace file `{}`: {error}",
+                path.display()
+            ))
         })?;
         let mut trace = Self {
             path: path.to_owned(),
@@ -95,7 +98,10 @@ impl TraceFile {
 
     fn write(&mut self, text: &str) -> RtResult<()> {
         self.out.write_all(text.as_bytes()).map_err(|error| {
-            RuntimeError::new(format!("cannot write trace file `{}`: {error}", self.path.display()))
+            RuntimeError::new(format!(
+                "cannot write trace file `{}`: {error}",
+                self.path.display()
+            ))
         })
     }
 
@@ -135,14 +141,20 @@ impl TraceFile {
         ));
         self.write(&text)?;
         self.out.flush().map_err(|error| {
-            RuntimeError::new(format!("cannot write trace file `{}`: {error}", self.path.display()))
+            RuntimeError::new(format!(
+                "cannot write trace file `{}`: {error}",
+                self.path.display()
+            ))
         })
     }
 
     fn close(mut self) -> RtResult<()> {
         self.write("\n]\n")?;
         self.out.flush().map_err(|error| {
-            RuntimeError::new(format!("cannot write trace file `{}`: {error}", self.path.display()))
+            RuntimeError::new(format!(
+                "cannot write trace file `{}`: {error}",
+                self.path.display()
+            ))
         })
     }
 }
@@ -171,7 +183,10 @@ pub(crate) fn append(path: &Path, record: &PipelineRecord) -> RtResult<()> {
 /// Closes the trace file, if one is open: writes the closing `]` and flushes. Runs at process
 /// exit by itself; call it earlier to read a complete file while the process still runs.
 pub fn flush() -> RtResult<()> {
-    let open = TRACE.lock().unwrap_or_else(|poison| poison.into_inner()).take();
+    let open = TRACE
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner())
+        .take();
     match open {
         Some(trace) => trace.close(),
         None => Ok(()),
@@ -217,8 +232,20 @@ mod tests {
             start_us: 1.0,
             end_us: 9.0,
             chunks: vec![
-                ChunkEvent { worker: 0, begin: 0, end: 5, start_us: 1.0, end_us: 4.0 },
-                ChunkEvent { worker: 1, begin: 5, end: 10, start_us: 1.5, end_us: 8.0 },
+                ChunkEvent {
+                    worker: 0,
+                    begin: 0,
+                    end: 5,
+                    start_us: 1.0,
+                    end_us: 4.0,
+                },
+                ChunkEvent {
+                    worker: 1,
+                    begin: 5,
+                    end: 10,
+                    start_us: 1.5,
+                    end_us: 8.0,
+                },
             ],
         };
         append(&path, &record).unwrap();
@@ -226,9 +253,18 @@ mod tests {
         flush().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let events: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-        let chunks = events.iter().filter(|event| event["cat"] == "chunk").count();
+        let chunks = events
+            .iter()
+            .filter(|event| event["cat"] == "chunk")
+            .count();
         assert_eq!(chunks, 4);
-        assert_eq!(events.iter().filter(|event| event["name"] == "thread_name").count(), 3);
+        assert_eq!(
+            events
+                .iter()
+                .filter(|event| event["name"] == "thread_name")
+                .count(),
+            3
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

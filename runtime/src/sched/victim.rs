@@ -60,8 +60,16 @@ pub(crate) fn visit_victims(
         }
         VictimSelection::RANDOM => random(others.collect(), rng, &mut take_one),
         VictimSelection::RANDOMPRI => {
-            random(others.clone().filter(same_group).collect(), rng, &mut take_one);
-            random(others.filter(|queue| !same_group(queue)).collect(), rng, &mut take_one);
+            random(
+                others.clone().filter(same_group).collect(),
+                rng,
+                &mut take_one,
+            );
+            random(
+                others.filter(|queue| !same_group(queue)).collect(),
+                rng,
+                &mut take_one,
+            );
         }
     }
 }
@@ -74,7 +82,11 @@ fn sequential(order: impl Iterator<Item = usize>, take_one: &mut impl FnMut(usiz
 }
 
 /// Takes one chunk at a time from a random candidate, dropping candidates found empty.
-fn random(mut candidates: Vec<usize>, rng: &mut XorShift, take_one: &mut impl FnMut(usize) -> bool) {
+fn random(
+    mut candidates: Vec<usize>,
+    rng: &mut XorShift,
+    take_one: &mut impl FnMut(usize) -> bool,
+) {
     while !candidates.is_empty() {
         let pick = rng.below(candidates.len());
         if !take_one(candidates[pick]) {
@@ -89,7 +101,12 @@ mod tests {
 
     /// Runs a selection over queues holding `chunks[q]` chunks; returns the queues in the
     /// order chunks were taken from them.
-    fn order(selection: VictimSelection, home: usize, groups: &[usize], chunks: &[usize]) -> Vec<usize> {
+    fn order(
+        selection: VictimSelection,
+        home: usize,
+        groups: &[usize],
+        chunks: &[usize],
+    ) -> Vec<usize> {
         let mut left = chunks.to_vec();
         left[home] = 0;
         let mut taken = Vec::new();
@@ -101,14 +118,20 @@ mod tests {
             taken.push(queue);
             true
         });
-        assert!(left.iter().all(|&count| count == 0), "{selection}: {left:?}");
+        assert!(
+            left.iter().all(|&count| count == 0),
+            "{selection}: {left:?}"
+        );
         taken
     }
 
     #[test]
     fn seq_drains_in_index_order() {
         let groups = [0, 0, 1, 1];
-        assert_eq!(order(VictimSelection::SEQ, 1, &groups, &[2, 2, 2, 2]), vec![2, 2, 3, 3, 0, 0]);
+        assert_eq!(
+            order(VictimSelection::SEQ, 1, &groups, &[2, 2, 2, 2]),
+            vec![2, 2, 3, 3, 0, 0]
+        );
     }
 
     #[test]

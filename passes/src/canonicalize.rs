@@ -1,0 +1,214 @@
+//! Canonicalization: constant folding and algebraic simplification of daphne ops.
+//!
+//! **Matches and produces** (until nothing changes, at most [`MAX_ROUNDS`] sweeps):
+//! - a scalar element-wise op, `cast` or string concatenation whose operands are all
+//!   `daphne.constant`s → one `daphne.constant` with the value [`crate::fold`] computes;
+//! - `cast(x)` to `x`'s own type → `x`;
+//! - `t(t(X))` → `X`; `-(-x)` → `x`;
+//! - `x * 1`, `1 * x`, `x / 1`, `x - 0` → `x` (integers and floats), `x + 0`, `0 + x` → `x`
+//!   (integers only: in floating point `-0.0 + 0` is `+0.0`);
+//! - `nrow(X)`, `ncol(X)`, `ncell(X)` → a constant when property inference recorded the shape;
+//! - `arith.select` with a constant condition → the selected operand;
+//! - `scf.if` with a constant condition → the taken branch's ops, inlined in place.
+//!
+//! **Why it is sound.** Folding computes exactly what the lowered code computes (see
+//! [`crate::fold`]) and declines whatever would fail at run time, so the program prints the
+//! same, fails the same way and at the same point. Every simplification that returns an
+//! operand requires the result type to be the operand's type, so no value type changes,
+//! and the identity holds bit for bit in that type (x·1 = x and x/1 = x even for NaN and
+//! -0.0; x−0 = x too; only x+0 is excluded for floats). Matrices are immutable values, so
+//! returning the operand matrix instead of an equal copy cannot be observed. Folded ops'
+//! now-unused operands are left for [`crate::dce`].
+
+use crate::fold::{self, Lit};
+use crate::ir::{Op, Val, all_ops, constant_of, constant_op};
+use crate::props;
+use crate::scalar::{Kind, Scalar};
+use melior::ir::{Module, Type};
+use std::collections::HashSet;
+
+/// Upper bound on the sweeps over the module (each sweep folds whole chains already).
+pub const MAX_ROUNDS: usize = 8;
+
+/// Runs the pass; true if the module changed.
+pub fn run(module: &Module) -> bool {
+    let mut changed = false;
+    for _ in 0..MAX_ROUNDS {
+        let mut dead = HashSet::new();
+        let mut round = false;
+        for op in all_ops(module) {
+            if !dead.contains(&op) && rewrite(op, &mut dead) {
+                round = true;
+            }
+        }
+        changed |= round;
+        if !round {
+            break;
+        }
+    }
+    changed
+}
+
+/// Applies the first matching rewrite to `op`; ops erased on the way go to `dead`.
+fn rewrite(op: Op, dead: &mut HashSet<Op>) -> bool {
+    let name = op.name();
+    if name == "scf.if" {
+        return inline_constant_if(op, dead);
+    }
+    if name == "arith.select" {
+        if let Some(c) = constant_of(op.operand(0)).and_then(|c| truthy(&c)) {
+            let pick = op.operand(if c { 1 } else { 2 });
+            replace(op, pick, dead);
+            return true;
+        }
+        return false;
+    }
+    let Some(d) = name.strip_prefix("daphne.") else { return false };
+    if op.result_count() != 1 {
+        return false;
+    }
+    if let Some(lit) = fold_constant(op, d) {
+        let ty = op.result(0).ty();
+        let c = op.insert_before(constant_op(op.location(), ty, &lit));
+        replace(op, c.result(0), dead);
+        return true;
+    }
+    if let Some(v) = simplify(op, d) {
+        replace(op, v, dead);
+        return true;
+    }
+    false
+}
+
+fn replace(op: Op, with: Val, dead: &mut HashSet<Op>) {
+    dead.insert(op);
+    op.replace_with(&[with]);
+}
+
+/// Bool value of an i1 constant.
+fn truthy(c: &Lit) -> Option<bool> {
+    match c {
+        Lit::Int(v) => Some(*v != 0),
+        _ => None,
+    }
+}
+
+fn scalar(v: Val) -> Option<Scalar> {
+    match v.kind()? {
+        Kind::Scalar(s) => Some(s),
+        Kind::Matrix(_) => None,
+    }
+}
+
+/// The folded value of `op` if all its operands are constants.
+fn fold_constant(op: Op, d: &str) -> Option<Lit> {
+    let result = scalar(op.result(0))?;
+    let operands = op.operands();
+    let lits: Vec<(Lit, Scalar)> = operands.iter().map(|v| Some((constant_of(*v)?, scalar(*v)?))).collect::<Option<_>>()?;
+    if let Some(bop) = fold::binary_op(d) {
+        let [(a, la), (b, lb)] = lits.as_slice() else { return None };
+        return fold::binary(bop, (a, *la), (b, *lb), result);
+    }
+    match (d, lits.as_slice()) {
+        ("ew_concat", [(a, la), (b, lb)]) => fold::concat((a, *la), (b, *lb)),
+        ("cast", [(a, la)]) => fold::convert(a, *la, result),
+        (_, [(a, la)]) if d.starts_with("ew_") => fold::unary(d, (a, *la), result),
+        _ => None,
+    }
+}
+
+fn is_one(v: Val) -> bool {
+    matches!(constant_of(v), Some(Lit::Int(1))) || matches!(constant_of(v), Some(Lit::Float(f)) if f == 1.0)
+}
+
+fn is_zero(v: Val) -> bool {
+    matches!(constant_of(v), Some(Lit::Int(0))) || matches!(constant_of(v), Some(Lit::Float(f)) if f == 0.0)
+}
+
+/// `x` if `op` computes `x` itself (same type, bit-identical value).
+fn simplify(op: Op, d: &str) -> Option<Val> {
+    let result = op.result(0);
+    let rty: Type = result.ty();
+    let same = |v: Val| v.ty() == rty;
+    let vt = result.kind()?.value_type();
+    let number = vt.is_numeric() && vt != Scalar::Bool;
+    let unary_of = |v: Val, name: &str| v.def().filter(|o| o.name() == name && o.operand_count() == 1).map(|o| o.operand(0));
+    let ops = op.operands();
+    match (d, ops.as_slice()) {
+        ("cast", [x]) if same(*x) => Some(*x),
+        ("transpose", [x]) => unary_of(*x, "daphne.transpose").filter(|y| same(*y)),
+        ("ew_minus", [x]) if number => unary_of(*x, "daphne.ew_minus").filter(|y| same(*y)),
+        ("ew_mul", [x, y]) if number => {
+            if same(*x) && is_one(*y) {
+                Some(*x)
+            } else if same(*y) && is_one(*x) {
+                Some(*y)
+            } else {
+                None
+            }
+        }
+        ("ew_div", [x, y]) if number && same(*x) && is_one(*y) => Some(*x),
+        ("ew_sub", [x, y]) if number && same(*x) && is_zero(*y) => Some(*x),
+        ("ew_add", [x, y]) if number && vt.is_int() => {
+            if same(*x) && is_zero(*y) {
+                Some(*x)
+            } else if same(*y) && is_zero(*x) {
+                Some(*y)
+            } else {
+                None
+            }
+        }
+        ("num_rows" | "num_cols" | "num_cells", [x]) => {
+            let (r, c) = props::of(*x).dims()?;
+            let n = match d {
+                "num_rows" => r,
+                "num_cols" => c,
+                _ => r.checked_mul(c)?,
+            };
+            let k = op.insert_before(constant_op(op.location(), rty, &Lit::Int(n as i128)));
+            Some(k.result(0))
+        }
+        _ => None,
+    }
+}
+
+/// Replaces an `scf.if` whose condition is a constant with the ops of the taken branch.
+fn inline_constant_if(op: Op, dead: &mut HashSet<Op>) -> bool {
+    let Some(cond) = constant_of(op.operand(0)).and_then(|c| truthy(&c)) else { return false };
+    let regions = op.regions();
+    let taken = regions.get(if cond { 0 } else { 1 }).and_then(|r| r.first().copied());
+    let yielded = match taken {
+        Some(block) => {
+            let Some(term) = block.terminator() else { return false };
+            for o in block.ops() {
+                if o != term {
+                    // SAFETY: both ops are live; moving keeps `o`'s handle valid.
+                    unsafe { mlir_sys::mlirOperationMoveBefore(o.0, op.0) };
+                }
+            }
+            term.operands()
+        }
+        None if op.result_count() == 0 => Vec::new(),
+        None => return false,
+    };
+    for o in all_nested(op) {
+        dead.insert(o);
+    }
+    dead.insert(op);
+    op.replace_with(&yielded);
+    true
+}
+
+/// Every op nested in `op`'s regions.
+fn all_nested(op: Op) -> Vec<Op> {
+    let mut out = Vec::new();
+    for region in op.regions() {
+        for block in region {
+            for o in block.ops() {
+                out.push(o);
+                out.extend(all_nested(o));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,332 @@
+//! Property inference: shapes, sparsity and symmetry of every matrix value, recorded on the
+//! producing op as `daphne.rows`/`daphne.cols`/`daphne.sparsity`/`daphne.symmetric`
+//! (see [`crate::props`]).
+//!
+//! **What it computes.** A forward dataflow analysis per function over the lattice, per
+//! property,
+//!
+//! ```text
+//!        -1 (unknown)
+//!     /   |   |    \
+//!    0    1   2 ... n      (a known number of rows, columns, a sparsity; symmetric true/false)
+//! ```
+//!
+//! where the join of two different known values is unknown. Sources: literals
+//! (`matrix_constant`), `fill`, `seq` (the run-time kernel's length formula, see below),
+//! `rand`, `reshape`, `syrk`/`gemv` and casts of scalars to 1×1; then every op's rule:
+//! `transpose` swaps, element-wise ops take the shape of the left matrix operand (the
+//! runtime's broadcasting keeps the left shape), aggregations give n×1 or 1×m, `mat_mul`
+//! gives lhs rows × rhs columns, slices with constant bounds use the runtime's own bound
+//! resolution, `cond`/`insert` keep their first operand's shape. `scf.if` results are the
+//! join of the two branches' yields; `scf.while` iterates the loop body from the initial
+//! values, joining what the body yields back, until the loop-carried properties are stable
+//! (each step can only lose facts, so it ends; capped at [`MAX_LOOP_ROUNDS`], then unknown).
+//! UDF parameters and call results are unknown.
+//!
+//! **Why it is sound.** Each rule states what the runtime kernel produces *when it
+//! succeeds*; if a kernel fails, the program stops and no later op sees the value. `seq`'s
+//! length is taken from the runtime kernel itself (exact integer formula; for floats the
+//! kernel runs at compile time on sequences of up to 2^20 elements). Sparsity is only
+//! recorded where it is exact (fill, literals, zero-preserving unary ops) or an estimate
+//! DAPHNE also uses (`rand`'s sparsity argument). The attributes are discardable facts;
+//! nothing but later optimizations reads them.
+
+use crate::fold::{self, Lit};
+use crate::ir::{Blk, Op, Val, const_i64, constant_of, module_body};
+use crate::props::{self, Props};
+use crate::scalar::{Kind, Scalar};
+use melior::ir::{Module, attribute::IntegerAttribute};
+use std::collections::HashMap;
+
+/// Upper bound on the iterations of the loop analysis.
+pub const MAX_LOOP_ROUNDS: usize = 16;
+
+/// Runs the pass; true if any recorded property changed.
+pub fn run(module: &Module) -> bool {
+    let mut cx = Infer { env: HashMap::new(), changed: false };
+    for f in module_body(module).ops() {
+        for region in f.regions() {
+            for b in region {
+                cx.block(b);
+            }
+        }
+    }
+    cx.changed
+}
+
+struct Infer {
+    env: HashMap<Val, Props>,
+    changed: bool,
+}
+
+impl Infer {
+    fn get(&self, v: Val) -> Props {
+        self.env.get(&v).copied().unwrap_or(Props::UNKNOWN)
+    }
+
+    fn bind(&mut self, vals: &[Val], props: &[Props]) {
+        for (v, p) in vals.iter().zip(props) {
+            self.env.insert(*v, *p);
+        }
+    }
+
+    fn block(&mut self, b: Blk) {
+        for op in b.ops() {
+            self.op(op);
+        }
+    }
+
+    fn record(&mut self, op: Op, props: Vec<Props>) {
+        let results = op.results();
+        let props: Vec<Props> = results.iter().zip(props).map(|(r, p)| if r.is_matrix() { p } else { Props::UNKNOWN }).collect();
+        if results.iter().any(|r| r.is_matrix()) {
+            let before: Vec<Props> = results.iter().map(|r| props::of(*r)).collect();
+            if before != props {
+                self.changed = true;
+                props::set(op, &props);
+            }
+        }
+        self.bind(&results, &props);
+    }
+
+    fn op(&mut self, op: Op) {
+        match op.name().as_str() {
+            "scf.if" => {
+                let mut joined: Option<Vec<Props>> = None;
+                for region in op.regions() {
+                    for b in region {
+                        self.block(b);
+                        if let Some(t) = b.terminator() {
+                            let ys: Vec<Props> = t.operands().iter().map(|v| self.get(*v)).collect();
+                            joined = Some(match joined {
+                                None => ys,
+                                Some(j) => j.iter().zip(&ys).map(|(a, b)| a.join(*b)).collect(),
+                            });
+                        }
+                    }
+                }
+                let n = op.result_count();
+                self.record(op, joined.unwrap_or_else(|| vec![Props::UNKNOWN; n]));
+            }
+            "scf.while" => self.while_loop(op),
+            "arith.select" => {
+                let p = self.get(op.operand(1)).join(self.get(op.operand(2)));
+                self.record(op, vec![p]);
+            }
+            name => {
+                for region in op.regions() {
+                    for b in region {
+                        self.block(b);
+                    }
+                }
+                let props = match name.strip_prefix("daphne.") {
+                    Some(d) if op.result_count() == 1 => vec![self.transfer(op, d)],
+                    _ => vec![Props::UNKNOWN; op.result_count()],
+                };
+                self.record(op, props);
+            }
+        }
+    }
+
+    fn while_loop(&mut self, op: Op) {
+        let regions = op.regions();
+        let (Some(before), Some(after)) = (regions.first().and_then(|r| r.first()).copied(), regions.get(1).and_then(|r| r.first()).copied())
+        else {
+            let n = op.result_count();
+            return self.record(op, vec![Props::UNKNOWN; n]);
+        };
+        let inits: Vec<Props> = op.operands().iter().map(|v| self.get(*v)).collect();
+        let mut args = inits.clone();
+        let mut results = vec![Props::UNKNOWN; op.result_count()];
+        for round in 0..=MAX_LOOP_ROUNDS {
+            if round == MAX_LOOP_ROUNDS {
+                args = vec![Props::UNKNOWN; inits.len()];
+            }
+            self.bind(&before.args(), &args);
+            self.block(before);
+            let passed: Vec<Props> = before.terminator().map_or_else(Vec::new, |t| t.operands()[1..].iter().map(|v| self.get(*v)).collect());
+            self.bind(&after.args(), &passed);
+            self.block(after);
+            let yields: Vec<Props> = after.terminator().map_or_else(Vec::new, |t| t.operands().iter().map(|v| self.get(*v)).collect());
+            let next: Vec<Props> = inits.iter().zip(&yields).map(|(a, b)| a.join(*b)).collect();
+            results = passed;
+            if next == args || round == MAX_LOOP_ROUNDS {
+                break;
+            }
+            args = next;
+        }
+        self.record(op, results);
+    }
+
+    /// The properties of the single result of daphne op `d`.
+    fn transfer(&self, op: Op, d: &str) -> Props {
+        let arg = |i: usize| self.get(op.operand(i));
+        let konst = |i: usize| const_i64(op.operand(i)).filter(|v| *v >= 0).unwrap_or(-1);
+        let kinds: Vec<Option<Kind>> = op.operands().iter().map(|v| v.kind()).collect();
+        let is_matrix = |i: usize| kinds.get(i).copied().flatten().is_some_and(Kind::is_matrix);
+        let result_vt = op.result(0).kind().map(Kind::value_type);
+        match d {
+            "matrix_constant" => matrix_constant(op),
+            "fill" => {
+                let (r, c) = (konst(1), konst(2));
+                let mut p = Props::shape(r, c);
+                let value = constant_of(op.operand(0));
+                if let Some(v) = &value {
+                    let zero = matches!(v, Lit::Int(0)) || matches!(v, Lit::Float(f) if *f == 0.0);
+                    if r > 0 && c > 0 && !matches!(v, Lit::Str(_)) {
+                        p.sparsity = if zero { 0.0 } else { 1.0 };
+                    }
+                }
+                let nan = matches!(value, Some(Lit::Float(f)) if f.is_nan());
+                let comparable = value.is_some() || !kinds[0].is_some_and(|k| k.value_type().is_float());
+                if r >= 0 && r == c && comparable && !nan {
+                    p.symmetric = Some(true);
+                }
+                p
+            }
+            "seq" => Props::shape(seq_rows(op).unwrap_or(-1), 1),
+            "rand_matrix" => {
+                let mut p = Props::shape(konst(0), konst(1));
+                if let Some(Lit::Float(s)) = constant_of(op.operand(4)).filter(|_| op.operand_count() == 6)
+                    && (0.0..=1.0).contains(&s)
+                {
+                    p.sparsity = s;
+                }
+                p
+            }
+            "reshape" => Props { sparsity: arg(0).sparsity, ..Props::shape(konst(1), konst(2)) },
+            "transpose" => arg(0).transposed(),
+            "syrk" => {
+                let n = arg(0).cols;
+                Props { symmetric: Some(true), ..Props::shape(n, n) }
+            }
+            "gemv" => Props::shape(arg(0).cols, arg(1).cols),
+            "mat_mul" => Props::shape(arg(0).rows, arg(1).cols),
+            "cond" | "insert" => Props::shape(arg(0).rows, arg(0).cols),
+            "cast" => match (kinds[0], result_vt) {
+                (Some(Kind::Scalar(_)), Some(_)) => Props { symmetric: Some(true), ..Props::shape(1, 1) },
+                (Some(Kind::Matrix(_)), _) => Props { sparsity: -1.0, ..arg(0) },
+                _ => Props::UNKNOWN,
+            },
+            "slice_row" | "slice_col" => {
+                let a = arg(0);
+                let (lo, hi) = (const_i64(op.operand(1)), const_i64(op.operand(2)));
+                let rows_axis = d == "slice_row";
+                let n = if rows_axis { a.rows } else { a.cols };
+                let len = match (lo, hi) {
+                    (Some(lo), Some(hi)) if n >= 0 => {
+                        let axis = if rows_axis { daphne_rt::kernels::indexing::Axis::Rows } else { daphne_rt::kernels::indexing::Axis::Cols };
+                        daphne_rt::kernels::indexing::resolve_range("", axis, lo, hi, n as usize).map_or(-1, |r| r.len() as i64)
+                    }
+                    (Some(_), Some(i64::MIN)) => 1,
+                    (Some(lo), Some(hi)) if lo >= 0 && hi >= lo && hi != i64::MAX => hi - lo,
+                    _ => -1,
+                };
+                if rows_axis { Props::shape(len, a.cols) } else { Props::shape(a.rows, len) }
+            }
+            "extract_row" | "extract_col" => {
+                let n = arg(1).dims().filter(|(r, c)| *r == 1 || *c == 1).map_or(-1, |(r, c)| r * c);
+                if d == "extract_row" { Props::shape(n, arg(0).cols) } else { Props::shape(arg(0).rows, n) }
+            }
+            "col_bind" => {
+                let (l, r) = (arg(0), arg(1));
+                Props::shape(l.rows, if l.cols >= 0 && r.cols >= 0 { l.cols + r.cols } else { -1 })
+            }
+            "row_bind" => {
+                let (l, r) = (arg(0), arg(1));
+                Props::shape(if l.rows >= 0 && r.rows >= 0 { l.rows + r.rows } else { -1 }, l.cols)
+            }
+            "filter_row" => Props::shape(-1, arg(0).cols),
+            "filter_col" => Props::shape(arg(0).rows, -1),
+            _ if d.ends_with("_row") => Props::shape(arg(0).rows, 1),
+            _ if d.ends_with("_col") => Props::shape(1, arg(0).cols),
+            _ if fold::binary_op(d).is_some() || d == "ew_concat" => match (is_matrix(0), is_matrix(1)) {
+                (true, true) => {
+                    let (l, r) = (arg(0), arg(1));
+                    let sym = l.symmetric == Some(true) && r.symmetric == Some(true) && l.dims().is_some() && l.dims() == r.dims();
+                    Props { symmetric: sym.then_some(true), ..Props::shape(l.rows, l.cols) }
+                }
+                (true, false) => Props { symmetric: arg(0).symmetric.filter(|s| *s), ..Props::shape(arg(0).rows, arg(0).cols) },
+                (false, true) => Props { symmetric: arg(1).symmetric.filter(|s| *s), ..Props::shape(arg(1).rows, arg(1).cols) },
+                _ => Props::UNKNOWN,
+            },
+            _ if d.starts_with("ew_") && is_matrix(0) => {
+                let a = arg(0);
+                // These map 0 to 0 and nothing else to 0, so the number of non-zeros stays.
+                let keeps_zeros = matches!(d, "ew_minus" | "ew_abs" | "ew_sign" | "ew_sqrt");
+                Props { sparsity: if keeps_zeros { a.sparsity } else { -1.0 }, ..a }
+            }
+            _ => Props::UNKNOWN,
+        }
+    }
+}
+
+/// Shape, exact sparsity and symmetry of a matrix literal.
+fn matrix_constant(op: Op) -> Props {
+    let attr = |name: &str| {
+        op.attr(name).and_then(|a| IntegerAttribute::try_from(a).ok()).map_or(-1, |a| a.value())
+    };
+    let (r, c) = (attr("num_rows"), attr("num_cols"));
+    let mut p = Props::shape(r, c);
+    let vals: Option<Vec<Lit>> = op.operands().iter().map(|v| constant_of(*v)).collect();
+    if let Some(vals) = vals
+        && r >= 0
+        && c >= 0
+        && vals.len() as i64 == r * c
+    {
+        let nonzero = |v: &Lit| match v {
+            Lit::Int(i) => *i != 0,
+            Lit::Float(f) => *f != 0.0,
+            Lit::Str(_) => true,
+        };
+        if r * c > 0 && !vals.iter().any(|v| matches!(v, Lit::Str(_))) {
+            p.sparsity = vals.iter().filter(|v| nonzero(v)).count() as f64 / (r * c) as f64;
+        }
+        if r == c {
+            let n = r as usize;
+            let same = |a: &Lit, b: &Lit| match (a, b) {
+                (Lit::Float(x), Lit::Float(y)) => x == y,
+                _ => a == b,
+            };
+            let sym = (0..n).all(|i| (0..i).all(|j| same(&vals[i * n + j], &vals[j * n + i])));
+            let nan = vals.iter().any(|v| matches!(v, Lit::Float(f) if f.is_nan()));
+            p.symmetric = Some(sym && !nan);
+        }
+    }
+    p
+}
+
+/// The number of rows of `seq(from, to, inc)` with constant arguments, as the kernel makes it.
+fn seq_rows(op: Op) -> Option<i64> {
+    let Some(Kind::Matrix(vt)) = op.result(0).kind() else { return None };
+    let arg = |i: usize| -> Option<Lit> {
+        let v = op.operand(i);
+        let Some(Kind::Scalar(s)) = v.kind() else { return None };
+        fold::convert(&constant_of(v)?, s, vt)
+    };
+    let (from, to, inc) = (arg(0)?, arg(1)?, arg(2)?);
+    match (from, to, inc) {
+        (Lit::Int(from), Lit::Int(to), Lit::Int(inc)) => {
+            if inc == 0 {
+                return None;
+            }
+            if (from < to && inc < 0) || (from > to && inc > 0) {
+                return Some(0);
+            }
+            i64::try_from((to - from).abs() / inc.abs() + 1).ok()
+        }
+        (Lit::Float(from), Lit::Float(to), Lit::Float(inc)) => {
+            let estimate = ((to - from) / inc).abs();
+            if !estimate.is_finite() || estimate > (1u64 << 20) as f64 {
+                return None;
+            }
+            let rows = if vt == Scalar::Float(32) {
+                daphne_rt::kernels::generation::seq_typed::<f32>(from as f32, to as f32, inc as f32).ok()?.rows()
+            } else {
+                daphne_rt::kernels::generation::seq_typed::<f64>(from, to, inc).ok()?.rows()
+            };
+            Some(rows as i64)
+        }
+        _ => None,
+    }
+}
