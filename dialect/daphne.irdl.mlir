@@ -256,6 +256,57 @@ irdl.dialect @daphne {
     irdl.operands(arg: %l, idx: %i)  irdl.results(res: %r, elem: %m)
   }
 
+  // ---- operations backed one-to-one by runtime kernels (types decided by the frontend) ----
+  irdl.operation @reverse { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @diag_matrix { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @diag_vector { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @tri { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  %v3 = irdl.any  %v4 = irdl.any  irdl.operands(arg: %v0, upper: %v1, diag: %v2, values: %v3)  irdl.results(res: %v4) }
+  irdl.operation @solve { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @eigen { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(arg: %v0)  irdl.results(values: %v1, vectors: %v2) }
+  irdl.operation @replace { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  %v3 = irdl.any  irdl.operands(arg: %v0, pattern: %v1, replacement: %v2)  irdl.results(res: %v3) }
+  irdl.operation @cum_sum { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @cum_prod { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @cum_min { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @cum_max { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @quantize { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  %v3 = irdl.any  irdl.operands(arg: %v0, min: %v1, max: %v2)  irdl.results(res: %v3) }
+  irdl.operation @ctable { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  %v3 = irdl.any  %v4 = irdl.any  %v5 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1, weight: %v2, res_num_rows: %v3, res_num_cols: %v4)  irdl.results(res: %v5) }
+  irdl.operation @one_hot { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(arg: %v0, info: %v1)  irdl.results(res: %v2) }
+  irdl.operation @recode { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  %v3 = irdl.any  irdl.operands(arg: %v0, order_preserving: %v1)  irdl.results(codes: %v2, dict: %v3) }
+  irdl.operation @bin { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  %v3 = irdl.any  %v4 = irdl.any  %v5 = irdl.any  irdl.operands(arg: %v0, num_bins: %v1, min: %v2, max: %v3, has_bounds: %v4)  irdl.results(res: %v5) }
+  irdl.operation @sample { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  %v3 = irdl.any  %v4 = irdl.any  irdl.operands(range: %v0, size: %v1, with_replacement: %v2, seed: %v3)  irdl.results(res: %v4) }
+  irdl.operation @is_symmetric { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @sparsity { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @type_of { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @ew_upper { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @ew_lower { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0)  irdl.results(res: %v1) }
+  irdl.operation @read { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(file: %v0)  irdl.results(res: %v1) }
+  irdl.operation @write { %v0 = irdl.any  %v1 = irdl.any  irdl.operands(arg: %v0, file: %v1) }
+  irdl.operation @order {
+    %m = irdl.base @daphne::@matrix  %c = irdl.is si64  %a = irdl.is i1  %r = irdl.is i1  %res = irdl.base @daphne::@matrix
+    irdl.operands(arg: %m, columns: variadic %c, ascending: variadic %a, return_indexes: %r)  irdl.results(res: %res)
+  }
+  irdl.operation @map {
+    %v0 = irdl.any  %v1 = irdl.any  %f = irdl.any
+    irdl.operands(arg: %v0)  irdl.attributes { "udf" = %f }  irdl.results(res: %v1)
+  }
+  irdl.operation @outer_add { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_sub { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_mul { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_div { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_pow { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_mod { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_log { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_min { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_max { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_and { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_or { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_eq { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_neq { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_lt { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_le { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_gt { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @outer_ge { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+
   // ---- conversion ----
   irdl.operation @cast {
     %a = irdl.any

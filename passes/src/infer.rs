@@ -81,10 +81,8 @@ impl Infer {
         let props: Vec<Props> = results.iter().zip(props).map(|(r, p)| if r.is_matrix() { p } else { Props::UNKNOWN }).collect();
         if results.iter().any(|r| r.is_matrix()) {
             let before: Vec<Props> = results.iter().map(|r| props::of(*r)).collect();
-            if before != props {
-                self.changed = true;
-                props::set(op, &props);
-            }
+            self.changed |= before != props || op.attr(props::ROWS).is_none();
+            props::set(op, &props);
         }
         self.bind(&results, &props);
     }

@@ -324,20 +324,33 @@ impl<'c> Lowerer<'c> {
         let name = op.name().as_string_ref().as_str().unwrap_or("").to_string();
         match name.strip_prefix("daphne.") {
             None => self.clone_op(op, block),
-            Some("remove") => {
-                // remove(list, i) -> (list without element i, element i): the element comes
-                // back through an out-pointer.
+            Some(multi @ ("remove" | "eigen" | "recode")) => {
+                // Several results come back through out-pointers after the inputs.
                 let loc = op.location();
                 let operands: Vec<MlirValue> = op.operands().map(|v| self.get(v)).collect();
                 let ptr = self.ptr();
                 let slots = self.entry_alloca(loc, ptr, 2);
-                let rest_slot = self.element_address(block, loc, slots, 0, ptr);
-                let elem_slot = self.element_address(block, loc, slots, 1, ptr);
-                self.call(block, loc, "daphne_list_remove", &[operands[0], operands[1], rest_slot, elem_slot], None);
-                let list = self.emit(block, "llvm.load", loc, &[rest_slot], ptr);
-                let elem = self.emit(block, "llvm.load", loc, &[elem_slot], ptr);
-                for (old, new) in op.results().zip([list, elem]) {
-                    self.map.insert(key(old.to_raw()), new);
+                let outs = [self.element_address(block, loc, slots, 0, ptr), self.element_address(block, loc, slots, 1, ptr)];
+                let mut args = match multi {
+                    "remove" => vec![operands[0], operands[1]],
+                    "eigen" => vec![operands[0]],
+                    _ => {
+                        let order = self.bool_arg(block, loc, operands[1]);
+                        let codes = op.result(0).ok().and_then(|r| kind_of(r.r#type()));
+                        let Some(Kind::Matrix(cs)) = codes else { return self.err(op, "malformed recode") };
+                        vec![operands[0], order, self.i32c(block, loc, cs.rt_type() as i32)]
+                    }
+                };
+                args.extend(outs);
+                let f = match multi {
+                    "remove" => "daphne_list_remove",
+                    "eigen" => "daphne_eigen",
+                    _ => "daphne_recode",
+                };
+                self.call(block, loc, f, &args, None);
+                for (old, slot) in op.results().zip(outs) {
+                    let v = self.emit(block, "llvm.load", loc, &[slot], ptr);
+                    self.map.insert(key(old.to_raw()), v);
                 }
                 Ok(())
             }
@@ -628,6 +641,10 @@ impl<'c> Lowerer<'c> {
             let sb = self.convert(block, loc, operands[1], lb, Scalar::Str);
             return Ok(self.call(block, loc, "daphne_str_concat", &[sa, sb], Some(ptr)));
         }
+        if let Some(bop) = name.strip_prefix("outer_").and_then(|o| binary_op(&format!("ew_{o}"))) {
+            let (code, vt) = (self.i32c(block, loc, bop as i32), self.i32c(block, loc, res_vt));
+            return Ok(self.call(block, loc, "daphne_outer", &[code, vt, operands[0], operands[1]], Some(ptr)));
+        }
         if let Some(bop) = binary_op(name) {
             return self.binary(op, block, loc, bop, &operands, &kinds, result_kind).map(Some);
         }
@@ -858,6 +875,110 @@ impl<'c> Lowerer<'c> {
             }
             "append" => self.call(block, loc, "daphne_list_append", &operands, Some(ptr)).expect("result"),
             "now" => self.call(block, loc, "daphne_now", &[], Some(i64t)).expect("result"),
+            "reverse" | "diag_matrix" | "diag_vector" | "solve" | "one_hot" | "write" => {
+                let f = match name {
+                    "reverse" => "daphne_reverse",
+                    "diag_matrix" => "daphne_diag_matrix",
+                    "diag_vector" => "daphne_diag_vector",
+                    "solve" => "daphne_solve",
+                    "one_hot" => "daphne_one_hot",
+                    _ => "daphne_write",
+                };
+                let result = self.call(block, loc, f, &operands, (name != "write").then_some(ptr));
+                match result {
+                    Some(v) => v,
+                    None => return Ok(None),
+                }
+            }
+            "type_of" => self.call(block, loc, "daphne_type_of", &operands, Some(ptr)).expect("result"),
+            "sparsity" => self.call(block, loc, "daphne_sparsity", &operands, Some(self.f64t())).expect("result"),
+            "is_symmetric" => self.call(block, loc, "daphne_is_symmetric", &operands, Some(self.i(1))).expect("result"),
+            "tri" => {
+                let flags: Vec<MlirValue> = operands[1..].iter().map(|b| self.bool_arg(block, loc, *b)).collect();
+                self.call(block, loc, "daphne_tri", &[operands[0], flags[0], flags[1], flags[2]], Some(ptr)).expect("result")
+            }
+            "replace" => {
+                let Some(Kind::Matrix(s)) = kinds[0] else { return self.err(op, "replace needs a matrix") };
+                let (c, p) = self.to_carrier(block, loc, operands[1], s);
+                let (_, r) = self.to_carrier(block, loc, operands[2], s);
+                self.call(block, loc, &format!("daphne_replace_{}", c.suffix()), &[operands[0], p, r], Some(ptr)).expect("result")
+            }
+            "cum_sum" | "cum_prod" | "cum_min" | "cum_max" => {
+                let agg = match name {
+                    "cum_sum" => AggOp::SUM,
+                    "cum_prod" => AggOp::PROD,
+                    "cum_min" => AggOp::MIN,
+                    _ => AggOp::MAX,
+                };
+                let (code, vt) = (self.i32c(block, loc, agg as i32), self.i32c(block, loc, res_vt));
+                self.call(block, loc, "daphne_agg_cum", &[code, vt, operands[0]], Some(ptr)).expect("result")
+            }
+            "quantize" => self.call(block, loc, "daphne_quantize", &operands, Some(ptr)).expect("result"),
+            "ctable" => {
+                let Some(Kind::Scalar(ws)) = kinds[2] else { return self.err(op, "malformed ctable") };
+                let (c, w) = self.to_carrier(block, loc, operands[2], ws);
+                let vt = self.i32c(block, loc, res_vt);
+                let f = format!("daphne_ctable_{}", c.suffix());
+                self.call(block, loc, &f, &[operands[0], operands[1], w, vt, operands[3], operands[4]], Some(ptr)).expect("result")
+            }
+            "bin" => {
+                let bounded = self.bool_arg(block, loc, operands[4]);
+                let vt = self.i32c(block, loc, res_vt);
+                self.call(block, loc, "daphne_bin", &[operands[0], operands[1], operands[2], operands[3], bounded, vt], Some(ptr)).expect("result")
+            }
+            "sample" => {
+                let Some(Kind::Scalar(rs)) = kinds[0] else { return self.err(op, "malformed sample") };
+                let (c, range) = self.to_carrier(block, loc, operands[0], rs);
+                let replace = self.bool_arg(block, loc, operands[2]);
+                let vt = self.i32c(block, loc, res_vt);
+                let f = format!("daphne_sample_{}", c.suffix());
+                self.call(block, loc, &f, &[vt, range, operands[1], replace, operands[3]], Some(ptr)).expect("result")
+            }
+            "ew_upper" | "ew_lower" => {
+                let f = match (name, kinds[0]) {
+                    ("ew_upper", Some(Kind::Scalar(_))) => "daphne_str_upper",
+                    ("ew_lower", Some(Kind::Scalar(_))) => "daphne_str_lower",
+                    ("ew_upper", _) => "daphne_upper_matrix",
+                    _ => "daphne_lower_matrix",
+                };
+                self.call(block, loc, f, &operands, Some(ptr)).expect("result")
+            }
+            "read" => {
+                let f = if result_kind == Some(Kind::Frame) { "daphne_read_frame" } else { "daphne_read_matrix" };
+                self.call(block, loc, f, &operands, Some(ptr)).expect("result")
+            }
+            "order" => {
+                let k = (operands.len() - 2) / 2;
+                let cols = self.entry_alloca(loc, i64t, k.max(1) as i64);
+                let ascs = self.entry_alloca(loc, self.i(8), k.max(1) as i64);
+                for j in 0..k {
+                    let c = self.element_address(block, loc, cols, j, i64t);
+                    block.append_operation(self.build("llvm.store", loc, &[operands[1 + j], c], &[]));
+                    let a = self.element_address(block, loc, ascs, j, self.i(8));
+                    let byte = self.emit(block, "arith.extui", loc, &[operands[1 + k + j]], self.i(8));
+                    block.append_operation(self.build("llvm.store", loc, &[byte, a], &[]));
+                }
+                let count = self.i64c(block, loc, k as i64);
+                let indexes = self.bool_arg(block, loc, operands[2 * k + 1]);
+                self.call(block, loc, "daphne_order", &[operands[0], cols, ascs, count, indexes], Some(ptr)).expect("result")
+            }
+            "map" => {
+                let (Some(Kind::Matrix(es)), Some(Kind::Matrix(rs))) = (kinds[0], result_kind) else { return self.err(op, "malformed map") };
+                if es.carrier() != rs.carrier() || self.scalar_type(es) != self.carrier_type(es.carrier()) || self.scalar_type(rs) != self.carrier_type(rs.carrier()) {
+                    return self.err(op, "map supports functions from f64, si64, ui64 or str to the same type");
+                }
+                let symbol = op.attribute("udf").expect("udf attribute");
+                let ct = self.carrier_type(es.carrier());
+                let fty = FunctionType::new(self.context, &[ct], &[ct]);
+                let f = OperationBuilder::new("func.constant", loc)
+                    .add_attributes(&[(Identifier::new(self.context, "value"), symbol)])
+                    .add_results(&[fty.into()])
+                    .build()
+                    .expect("func.constant");
+                let f = self.push(block, f)[0];
+                let vt = self.i32c(block, loc, res_vt);
+                self.call(block, loc, &format!("daphne_map_{}", es.carrier().suffix()), &[operands[0], f, vt], Some(ptr)).expect("result")
+            }
             // Physical operators and reference counting (passes/src/phy_select.rs, refcount.rs).
             "syrk" => {
                 let vt = self.i32c(block, loc, res_vt);
@@ -874,6 +995,11 @@ impl<'c> Lowerer<'c> {
             other => return self.err(op, format!("the operation `daphne.{other}` cannot be lowered yet")),
         };
         Ok(Some(value))
+    }
+
+    /// A C `bool` argument (the ABI's `zeroext i1`) from an i1 value: zero-extended to 32 bits.
+    fn bool_arg(&self, block: &Block<'c>, loc: Location<'c>, v: MlirValue) -> MlirValue {
+        self.emit(block, "arith.extui", loc, &[v], self.i(32))
     }
 
     /// A stack array holding the pointers `values`; returns its length (i64) and address.

@@ -405,6 +405,16 @@ impl<'c> Emitter<'c> {
             ExprKind::Var(name) => Some(self.vars[name]),
             ExprKind::Call { .. } => self.call(block, e).first().copied(),
             ExprKind::MultiOp { .. } => self.multi_op(block, e).first().copied(),
+            ExprKind::Map { arg, symbol } => {
+                let m = self.expr(block, arg).expect("matrix");
+                let op = OperationBuilder::new("daphne.map", loc)
+                    .add_operands(&[val(m)])
+                    .add_attributes(&[(Identifier::new(self.context, "udf"), FlatSymbolRefAttribute::new(self.context, symbol).into())])
+                    .add_results(&[self.ty(e.ty.expect("map has a type"))])
+                    .build()
+                    .expect("daphne.map");
+                Some(self.op(block, op)[0])
+            }
             ExprKind::Select { cond, then_expr, else_expr } => {
                 let c = self.expr(block, cond).expect("condition");
                 let t = self.expr(block, then_expr).expect("value");
@@ -444,10 +454,19 @@ impl<'c> Emitter<'c> {
                     .iter()
                     .map(|h| (Identifier::new(self.context, "kernel_hint"), StringAttribute::new(self.context, h).into()))
                     .collect();
-                if *op == Op::CreateFrame {
-                    // Two variadic groups: the column matrices, then the labels.
-                    let columns = args.iter().take_while(|a| a.ty.is_some_and(|t| t.is_matrix())).count();
-                    let sizes = format!("array<i32: {columns}, {}>", args.len() - columns);
+                // Ops with several variadic operand groups say where each group starts.
+                let segments = match op {
+                    Op::CreateFrame => {
+                        let columns = args.iter().take_while(|a| a.ty.is_some_and(|t| t.is_matrix())).count();
+                        Some(format!("array<i32: {columns}, {}>", args.len() - columns))
+                    }
+                    Op::Order => {
+                        let k = (args.len() - 2) / 2;
+                        Some(format!("array<i32: 1, {k}, {k}, 1>"))
+                    }
+                    _ => None,
+                };
+                if let Some(sizes) = segments {
                     attrs.push((Identifier::new(self.context, "operandSegmentSizes"), Attribute::parse(self.context, &sizes).expect("segment sizes")));
                 }
                 let name = format!("daphne.{}", op.mlir_name());

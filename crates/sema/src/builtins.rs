@@ -67,7 +67,7 @@ const INDEX: Type = Type::Scalar(ValueType::Index);
 
 impl Analyzer<'_> {
     /// Binds call arguments to parameter slots: positional first, then keywords by name.
-    fn bind<'e>(&mut self, name: &str, names: &[&str], args: &'e [ast::Arg], min: usize, span: Span) -> Res<Vec<Option<&'e ast::Expr>>> {
+    pub(crate) fn bind<'e>(&mut self, name: &str, names: &[&str], args: &'e [ast::Arg], min: usize, span: Span) -> Res<Vec<Option<&'e ast::Expr>>> {
         let mut slots: Vec<Option<&ast::Expr>> = vec![None; names.len()];
         let mut seen_keyword = false;
         for (i, arg) in args.iter().enumerate() {
@@ -96,7 +96,7 @@ impl Analyzer<'_> {
     }
 
     /// Analyses a matrix argument.
-    fn matrix_arg(&mut self, e: &ast::Expr) -> Res<(Expr, ValueType)> {
+    pub(crate) fn matrix_arg(&mut self, e: &ast::Expr) -> Res<(Expr, ValueType)> {
         let (v, ty) = self.value(e)?;
         match ty {
             Type::Matrix(vt) => Ok((v, vt)),
@@ -119,6 +119,9 @@ impl Analyzer<'_> {
             "setColLabels" | "setColLabelsPrefix" => return self.set_labels(name, args, span),
             "createList" | "length" | "append" | "remove" => return self.list_builtin(name, args, span),
             _ => {}
+        }
+        if let Some(result) = self.kernel_builtin(name, args, span) {
+            return result;
         }
         let Some(names) = params(name) else {
             return self.error(callee.span, format!("unknown function `{name}`"));

@@ -142,6 +142,13 @@ pub enum ExprKind {
         /// The kernel the user asked for (`sum::myKernel(X)`, `a +::k b`), kept on the op.
         kernel_hint: Option<String>,
     },
+    /// `map(X, f)`: the UDF specialization `symbol` applied to every element of `arg`.
+    Map {
+        /// The matrix.
+        arg: Box<Expr>,
+        /// The scalar UDF's symbol.
+        symbol: String,
+    },
     /// An operation with several results (only on the right of a multi-assignment).
     MultiOp {
         /// The operation.
@@ -376,4 +383,92 @@ ops! {
     Append = "append",
     /// `remove(L, i)`: the list without element `i`, and that element
     Remove = "remove",
+    /// `reverse(X)`
+    Reverse = "reverse",
+    /// `diagMatrix(v)`
+    DiagMatrix = "diag_matrix",
+    /// `diagVector(X)`
+    DiagVector = "diag_vector",
+    /// `lowerTri`/`upperTri(X, diag, values)` as (X, upper, diag, values)
+    Tri = "tri",
+    /// `solve(A, b)`
+    Solve = "solve",
+    /// `syrk(A)` = `t(A) @ A`
+    Syrk = "syrk",
+    /// `gemv(A, x)` = `t(A) @ x`
+    Gemv = "gemv",
+    /// `eigen(A)`: eigenvalues and eigenvectors
+    Eigen = "eigen",
+    /// `replace(X, pattern, replacement)`
+    Replace = "replace",
+    /// `cumSum(X)`
+    CumSum = "cum_sum",
+    /// `cumProd(X)`
+    CumProd = "cum_prod",
+    /// `cumMin(X)`
+    CumMin = "cum_min",
+    /// `cumMax(X)`
+    CumMax = "cum_max",
+    /// `quantize(X, min, max)`
+    Quantize = "quantize",
+    /// `ctable(ys, xs, weight, rows, cols)`
+    Ctable = "ctable",
+    /// `oneHot(X, info)`
+    OneHot = "one_hot",
+    /// `recode(X, orderPreserving)`: codes and dictionary
+    Recode = "recode",
+    /// `bin(X, numBins[, min, max])` as (X, n, min, max, hasBounds)
+    Bin = "bin",
+    /// `sample(range, size, withReplacement, seed)`
+    Sample = "sample",
+    /// `isSymmetric(X)`
+    IsSymmetric = "is_symmetric",
+    /// `sparsity(X)`
+    Sparsity = "sparsity",
+    /// `typeOf(X)` of a data object
+    TypeOf = "type_of",
+    /// `upper(s)`
+    EwUpper = "ew_upper",
+    /// `lower(s)`
+    EwLower = "ew_lower",
+    /// `readMatrix(f)` / `readFrame(f)`
+    Read = "read",
+    /// `write(X, f)`
+    Write = "write",
+    /// `order(X, cols..., ascs..., returnIndexes)`
+    Order = "order",
+    /// `outerAdd(a, b)`
+    OuterAdd = "outer_add",
+    /// `outerSub(a, b)`
+    OuterSub = "outer_sub",
+    /// `outerMul(a, b)`
+    OuterMul = "outer_mul",
+    /// `outerDiv(a, b)`
+    OuterDiv = "outer_div",
+    /// `outerPow(a, b)`
+    OuterPow = "outer_pow",
+    /// `outerMod(a, b)`
+    OuterMod = "outer_mod",
+    /// `outerLog(a, b)`
+    OuterLog = "outer_log",
+    /// `outerMin(a, b)`
+    OuterMin = "outer_min",
+    /// `outerMax(a, b)`
+    OuterMax = "outer_max",
+    /// `outerAnd(a, b)`
+    OuterAnd = "outer_and",
+    /// `outerOr(a, b)`
+    OuterOr = "outer_or",
+    /// `outerEq(a, b)`
+    OuterEq = "outer_eq",
+    /// `outerNeq(a, b)`
+    OuterNeq = "outer_neq",
+    /// `outerLt(a, b)`
+    OuterLt = "outer_lt",
+    /// `outerLe(a, b)`
+    OuterLe = "outer_le",
+    /// `outerGt(a, b)`
+    OuterGt = "outer_gt",
+    /// `outerGe(a, b)`
+    OuterGe = "outer_ge",
 }

@@ -11,6 +11,8 @@ mod frames;
 mod functions;
 pub mod hir;
 pub mod indexing;
+mod kernels;
+pub mod meta;
 pub mod imports;
 pub mod types;
 

@@ -1,0 +1,136 @@
+//! The pass tests (one test binary, so that LLVM/MLIR is linked into only one).
+//!
+//! - `filecheck`: every `tests/passes/*.mlir` starts with `// RUN: <pass>,<pass>,...` (or
+//!   `// RUN: pipeline` for the compiler's default order); the harness parses the file, runs
+//!   those passes (verifying after each), prints the module and checks the printout against
+//!   the file's `// CHECK` lines with LLVM's FileCheck (`$FILECHECK`, else
+//!   `/usr/lib/llvm-22/bin/FileCheck` from Debian's `llvm-22-tools`, which `llvm-22-dev`
+//!   depends on).
+//! - `scripts_with_each_pass_disabled`: every script test of `tests/scripts` (JIT) prints
+//!   the same with each pass switched off in turn (`DAPHNE_DISABLE_PASSES=<pass>`), so no
+//!   optional pass changes what a program computes. It needs `target/release/daphne`
+//!   (`make build`) or `$DAPHNE_BIN`.
+
+use daphne_passes::pipeline::{PassOptions, optimize};
+use daphne_passes::registry::{PASSES, run_named};
+use melior::ir::{Module, operation::OperationLike};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn filecheck_bin() -> PathBuf {
+    std::env::var_os("FILECHECK").map_or_else(|| PathBuf::from("/usr/lib/llvm-22/bin/FileCheck"), PathBuf::from)
+}
+
+/// Runs the file's passes and returns the printed module.
+fn run_file(path: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let run = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("// RUN:"))
+        .ok_or("the first line must be `// RUN: <passes>`")?
+        .trim()
+        .to_string();
+    let context = daphne_dialect::new_context()?;
+    let mut module = Module::parse(&context, &text).ok_or_else(|| format!("does not parse: {}", daphne_dialect::take_diagnostics().join("\n")))?;
+    if !module.as_operation().verify() {
+        return Err(format!("does not verify: {}", daphne_dialect::take_diagnostics().join("\n")));
+    }
+    if run == "pipeline" {
+        optimize(&context, &mut module, &PassOptions::default(), &mut |_, _| {})?;
+    } else {
+        let names: Vec<&str> = run.split(',').map(str::trim).collect();
+        run_named(&module, &names).map_err(|e| e.to_string())?;
+    }
+    if !module.as_operation().verify() {
+        return Err(format!("the result does not verify: {}", daphne_dialect::take_diagnostics().join("\n")));
+    }
+    Ok(module.as_operation().to_string())
+}
+
+#[test]
+fn filecheck() {
+    let dir = root().join("tests/passes");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).expect("tests/passes").flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "mlir")).collect();
+    files.sort();
+    assert!(!files.is_empty(), "no pass tests in {}", dir.display());
+    let filecheck = filecheck_bin();
+    assert!(filecheck.exists(), "FileCheck not found at {} (install llvm-22-tools or set FILECHECK)", filecheck.display());
+    let mut failures = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let output = match run_file(file) {
+            Ok(o) => o,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let mut child = Command::new(&filecheck)
+            .arg(file)
+            .arg("--dump-input=fail")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("FileCheck runs");
+        child.stdin.take().expect("stdin").write_all(output.as_bytes()).expect("write to FileCheck");
+        let out = child.wait_with_output().expect("FileCheck finishes");
+        if !out.status.success() {
+            failures.push(format!("{name}:\n{}", String::from_utf8_lossy(&out.stderr)));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} pass tests failed:\n\n{}", failures.len(), files.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn scripts_with_each_pass_disabled() {
+    use daphne_tests::{Expect, check, collect, daphne_bin};
+    let cases: Vec<_> = collect(&root().join("tests/scripts"))
+        .into_iter()
+        // Scripts rejected by the frontend never reach the passes.
+        .filter(|c| !matches!(c.expect, Expect::Fail { code: 1, .. }))
+        .collect();
+    assert!(!cases.is_empty());
+    let bin = daphne_bin();
+    let jobs: Vec<(&str, &daphne_tests::Case)> = PASSES.iter().flat_map(|p| cases.iter().map(move |c| (p.name, c))).collect();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((pass, case)) = jobs.get(i) else { break };
+                    let out = Command::new(&bin)
+                        .arg("run")
+                        .arg(&case.script)
+                        .args(&case.args)
+                        .env("DAPHNE_DISABLE_PASSES", pass)
+                        .output()
+                        .expect("daphne runs");
+                    if let Err(e) = check(&case.expect, &out) {
+                        failures.lock().unwrap_or_else(|e| e.into_inner()).push(format!("[without {pass}] {}: {e}", case.script.display()));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    assert!(failures.is_empty(), "{} of {} runs failed:\n\n{}", failures.len(), jobs.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn unknown_disabled_pass_is_an_error() {
+    let context = daphne_dialect::new_context().expect("context");
+    let mut module = Module::parse(&context, "module {}").expect("parses");
+    let opts = PassOptions { disabled: vec!["no-such-pass".into()], ..PassOptions::default() };
+    let err = optimize(&context, &mut module, &opts, &mut |_, _| {}).expect_err("unknown pass");
+    assert!(err.contains("no-such-pass"), "{err}");
+}
