@@ -66,6 +66,15 @@ irdl.dialect @daphne {
     irdl.results(res: %m)
   }
 
+  irdl.operation @rand_csr {
+    %idx = irdl.is index  %v = irdl.any  %f = irdl.is f64  %s = irdl.is si64  %m = irdl.base @daphne::@matrix
+    irdl.operands(num_rows: %idx, num_cols: %idx, min: %v, max: %v, sparsity: %f, seed: %s)  irdl.results(res: %m)
+  }
+  irdl.operation @to_csr {
+    %a = irdl.base @daphne::@matrix  %r = irdl.base @daphne::@matrix
+    irdl.operands(arg: %a)  irdl.results(res: %r)
+  }
+
   // ---- metadata ----
   irdl.operation @num_rows {
     %m = irdl.base @daphne::@matrix

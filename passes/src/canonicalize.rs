@@ -21,7 +21,7 @@
 //! now-unused operands are left for [`crate::dce`].
 
 use crate::fold::{self, Lit};
-use crate::ir::{Op, Val, all_ops, constant_of, constant_op};
+use crate::ir::{Op, Val, all_ops, constant_of, constant_op, nested_ops};
 use crate::props;
 use crate::scalar::{Kind, Scalar};
 use melior::ir::{Module, Type};
@@ -191,24 +191,10 @@ fn inline_constant_if(op: Op, dead: &mut HashSet<Op>) -> bool {
         None if op.result_count() == 0 => Vec::new(),
         None => return false,
     };
-    for o in all_nested(op) {
+    for o in nested_ops(op) {
         dead.insert(o);
     }
     dead.insert(op);
     op.replace_with(&yielded);
     true
-}
-
-/// Every op nested in `op`'s regions.
-fn all_nested(op: Op) -> Vec<Op> {
-    let mut out = Vec::new();
-    for region in op.regions() {
-        for block in region {
-            for o in block.ops() {
-                out.push(o);
-                out.extend(all_nested(o));
-            }
-        }
-    }
-    out
 }

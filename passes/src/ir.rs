@@ -114,7 +114,7 @@ impl Op {
         unsafe {
             (0..mlir_sys::mlirOperationGetNumRegions(self.0))
                 .map(|i| {
-                    let region = mlir_sys::mlirOperationGetRegion(self.0, i as isize);
+                    let region = mlir_sys::mlirOperationGetRegion(self.0, i);
                     let mut blocks = Vec::new();
                     let mut b = mlir_sys::mlirRegionGetFirstBlock(region);
                     while !b.ptr.is_null() {
@@ -382,6 +382,19 @@ fn collect(op: Op, out: &mut Vec<Op>) {
             }
         }
     }
+}
+
+/// Every op nested in `op`'s regions, parents before children (not `op` itself).
+pub fn nested_ops(op: Op) -> Vec<Op> {
+    let mut out = Vec::new();
+    for region in op.regions() {
+        for block in region {
+            for o in block.ops() {
+                collect(o, &mut out);
+            }
+        }
+    }
+    out
 }
 
 /// The ancestor of `op` (or `op` itself) that lies directly in `block`, if any.

@@ -1,5 +1,11 @@
 //! Passes over the `daphne` dialect and its lowering to the LLVM dialect.
 //!
+//! The middle end rewrites the daphne module in place, one pass per module, in the order of
+//! [`pipeline::optimize`] (names and table in [`registry`]): [`canonicalize`] (folding via
+//! [`fold`]), [`cse`], [`dce`], [`infer`] (properties in [`props`]), [`phy_select`],
+//! [`refcount`]. They share [`ir`] (a copyable view of ops and values), [`scalar`] (what a
+//! type means to DaphneDSL) and [`effects`] (which ops are pure, which cannot fail).
+//!
 //! [`lower::lower`] re-emits a daphne module in upstream dialects (runtime calls for data
 //! objects, arith/math for scalars, scf for control flow); [`to_llvm_dialect`] then runs MLIR's
 //! conversion passes down to the LLVM dialect, ready for translation to LLVM IR.

@@ -734,14 +734,15 @@ impl<'c> Lowerer<'c> {
                 }
                 self.call(block, loc, &format!("daphne_seq_{}", carrier.suffix()), &args, Some(ptr)).expect("result")
             }
-            "rand_matrix" => {
+            "to_csr" => self.call(block, loc, "daphne_to_csr", &operands, Some(ptr)).expect("result"),
+            "rand_matrix" | "rand_csr" => {
                 let Some(Kind::Scalar(s)) = kinds[2] else { return self.err(op, "rand needs scalar bounds") };
                 let rows = self.index_to_i64(block, loc, operands[0]);
                 let cols = self.index_to_i64(block, loc, operands[1]);
                 let (c, min) = self.to_carrier(block, loc, operands[2], s);
                 let (_, max) = self.to_carrier(block, loc, operands[3], s);
                 let vt = self.i32c(block, loc, res_vt);
-                let f = format!("daphne_rand_{}", c.suffix());
+                let f = if name == "rand_csr" { format!("daphne_rand_csr_{}", c.suffix()) } else { format!("daphne_rand_{}", c.suffix()) };
                 self.call(block, loc, &f, &[vt, rows, cols, min, max, operands[4], operands[5]], Some(ptr)).expect("result")
             }
             "num_rows" | "num_cols" | "num_cells" => {

@@ -31,10 +31,8 @@ pub fn run(module: &Module) -> bool {
         let (a, b) = (op.operand(0), op.operand(1));
         let transposed = |v: Val| v.def().filter(|o| o.name() == "daphne.transpose" && o.result(0).ty() == o.operand(0).ty()).map(|o| o.operand(0));
         let mut p = props::of(op.result(0));
-        let new = if transposed(a) == Some(b) {
-            p.symmetric = Some(true);
-            replace(op, "daphne.syrk", &[b], p)
-        } else if transposed(b) == Some(a) {
+        // t(X) @ X is syrk(X); X @ t(X) is syrk(t(X)): in both cases the right operand.
+        let new = if transposed(a) == Some(b) || transposed(b) == Some(a) {
             p.symmetric = Some(true);
             replace(op, "daphne.syrk", &[b], p)
         } else if let Some(x) = transposed(a)

@@ -110,7 +110,7 @@ impl PassOptions {
 ///
 /// 1. `parsing_simplified`: canonicalize, cse, dce, repeated while they change something;
 /// 2. `property_inference`: infer, then the simplifications again (shapes fold `nrow`/`ncol`);
-/// 3. `phy_op_selection`: phy-op-selection, dce (transposes it made dead);
+/// 3. `phy_op_selection`: phy-op-selection, then dce (transposes it made dead) and infer;
 /// 4. `type_adaptation`, `vectorized`: nothing yet;
 /// 5. `obj_ref_mgnt`: obj-ref-mgnt.
 ///
@@ -147,6 +147,7 @@ pub fn optimize(_context: &Context, module: &mut Module, opts: &PassOptions, obs
 
     if runtime_has("daphne_syrk") && runtime_has("daphne_gemv") && run("phy-op-selection", module)? {
         run("dce", module)?;
+        run("infer", module)?; // syrk results are symmetric: pass that on
     }
     observe(Stage::PhyOpSelection, module);
 

@@ -32,7 +32,8 @@
 //! last user, so no use follows the release. Consuming uses receive a reference of their own,
 //! so the receiving value's release is balanced. Objects are freed when the count drops to
 //! zero, which is then after the last use of every SSA value that referred to them. Strings
-//! (`!daphne.string`) are not runtime objects with counts and are left alone.
+//! (`!daphne.string`) are not runtime objects with counts and are left alone. A function that
+//! already contains `incref`/`decref` is skipped, so running the pass twice is harmless.
 
 use crate::ir::{Blk, Op, Val, ancestor_in, build, module_body};
 use melior::ir::Module;
@@ -42,6 +43,9 @@ use std::collections::{HashMap, HashSet};
 pub fn run(module: &Module) -> bool {
     let mut changed = false;
     for f in module_body(module).ops() {
+        if crate::ir::nested_ops(f).iter().any(|o| matches!(o.name().as_str(), "daphne.incref" | "daphne.decref")) {
+            continue; // already managed (e.g. the pass ran before)
+        }
         for region in f.regions() {
             for b in region {
                 changed |= block(b);

@@ -6,7 +6,7 @@
 //! | `canonicalize` | [`crate::canonicalize`] | `parsing_simplified` (and again in `property_inference`) |
 //! | `cse` | [`crate::cse`] | `parsing_simplified` (and again) |
 //! | `dce` | [`crate::dce`] | `parsing_simplified` (and again, and after `phy_op_selection`) |
-//! | `infer` | [`crate::infer`] | `property_inference` |
+//! | `infer` | [`crate::infer`] | `property_inference` (and again after `phy_op_selection`) |
 //! | `phy-op-selection` | [`crate::phy_select`] | `phy_op_selection` |
 //! | `obj-ref-mgnt` | [`crate::refcount`] | `obj_ref_mgnt` |
 //!

@@ -134,3 +134,32 @@ fn unknown_disabled_pass_is_an_error() {
     let err = optimize(&context, &mut module, &opts, &mut |_, _| {}).expect_err("unknown pass");
     assert!(err.contains("no-such-pass"), "{err}");
 }
+
+/// Peak resident memory (kB) of a running process, from `/proc/<pid>/status` (`VmHWM`).
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Reference counting frees each iteration's matrix: 20 iterations of a 100 MB matrix stay far
+/// below 20 × 100 MB (`benches/refcount-memory.sh` runs the full 1,000 iterations).
+#[test]
+fn loop_allocations_stay_bounded() {
+    let script = std::env::temp_dir().join(format!("daphne-refcount-{}.daphne", std::process::id()));
+    std::fs::write(
+        &script,
+        "s = 0.0;\nfor (i in 1:20) {\n    X = fill(as.f64(i), 3536, 3536);\n    s = s + as.scalar(X[0, 0]);\n}\nprint(s);\n",
+    )
+    .expect("write the script");
+    let mut child = Command::new(daphne_tests::daphne_bin()).arg("run").arg(&script).env_remove("DAPHNE_DISABLE_PASSES").stdout(Stdio::piped()).spawn().expect("daphne runs");
+    let mut peak = 0;
+    while child.try_wait().expect("wait").is_none() {
+        peak = peak.max(peak_rss_kb(child.id()).unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
+    let _ = std::fs::remove_file(&script);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "210\n");
+    assert!(peak < 500 * 1024, "peak RSS {} MB", peak / 1024);
+}

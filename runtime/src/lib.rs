@@ -12,6 +12,8 @@
 //!   the reference-counted [`Object`] behind every ABI handle.
 //! - [`mod@print`], [`output`]: DAPHNE's exact text output (`%g` floats, matrix layout) and the
 //!   process-wide buffered standard streams.
+//! - [`bulk`]: contiguous fast paths (no zero-initialised outputs, huge pages, one chunk per
+//!   core) used by the elementwise and aggregation kernels.
 //! - [`random`]: bit-exact `std::mt19937` and libstdc++ distributions.
 //! - [`kernels`]: one module per op family (elementwise, aggregation, generation, rand,
 //!   reorganization, indexing, linear algebra on OpenBLAS/LAPACK, matrix ops, preprocessing,
@@ -41,6 +43,7 @@ pub mod element;
 #[macro_use]
 pub mod matrix;
 pub mod abi;
+pub mod bulk;
 pub mod convert;
 pub mod csr;
 pub mod dense;

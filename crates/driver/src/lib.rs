@@ -7,7 +7,6 @@ mod native;
 
 pub use native::{build_native, runtime_library};
 
-use daphne_sema::ScriptArgs;
 use daphne_sema::imports::ImportConfig;
 use daphne_syntax::diag::SourceFile;
 use std::path::Path;
@@ -22,8 +21,8 @@ pub use daphne_passes::pipeline::{PassOptions, Stage};
 /// What the compiler does besides compiling.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Script arguments (`name=value`).
-    pub args: ScriptArgs,
+    /// Script arguments and the frontend's switches.
+    pub frontend: daphne_sema::Options,
     /// Stages after which the module is printed to stderr.
     pub explain: Vec<Stage>,
     /// Where `import` looks for modules besides the importing file's directory.
@@ -133,7 +132,7 @@ fn compile_until<'c>(
     let script = daphne_syntax::parse(source).map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
     let script = daphne_sema::imports::expand(script, path, &opts.imports, &mut files)
         .map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
-    let program = daphne_sema::analyze(&script, &opts.args)
+    let program = daphne_sema::analyze(&script, &opts.frontend)
         .map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
     frontend_done();
 

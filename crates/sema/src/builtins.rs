@@ -1,6 +1,6 @@
 //! Builtin functions: argument binding (positional and keyword), arity checks and result types.
 
-use crate::hir::{Constant, Expr, Op};
+use crate::hir::{Constant, Expr, ExprKind, Op};
 use crate::types::{Schema, Type, ValueType};
 use crate::{Analyzer, Res, coerce, constant, op_expr};
 use daphne_syntax::ast::{self, Span};
@@ -198,7 +198,9 @@ impl Analyzer<'_> {
                 let max = self.scalar_as(req(3), mt)?;
                 let sparsity = self.scalar_as(req(4), Type::Scalar(ValueType::F64))?;
                 let seed = self.scalar_as(req(5), Type::Scalar(ValueType::Si64))?;
-                Ok(op_expr(Op::RandMatrix, vec![rows, cols, min, max, sparsity, seed], Some(Type::Matrix(mt.value_type())), span))
+                let csr = matches!(sparsity.kind, ExprKind::Const(Constant::Float(f)) if self.sparse(f));
+                let op = if csr { Op::RandCsr } else { Op::RandMatrix };
+                Ok(op_expr(op, vec![rows, cols, min, max, sparsity, seed], Some(Type::Matrix(mt.value_type())), span))
             }
             "reshape" => {
                 let (m, vt) = self.matrix_arg(req(0))?;

@@ -44,7 +44,11 @@ impl Analyzer<'_> {
         let mut columns = Vec::new();
         let mut labels = Vec::new();
         for (label, column) in cols {
-            labels.push(self.scalar_as(label, Type::Scalar(ValueType::Str))?);
+            let (l, lt) = self.value(label)?;
+            if lt != Type::Scalar(ValueType::Str) {
+                return self.error(label.span, format!("a frame column label must be a string, found {lt}"));
+            }
+            labels.push(l);
             let (c, ty) = self.value(column)?;
             let Type::Matrix(vt) = ty else {
                 return self.error(column.span, format!("a frame column must be a matrix, found {ty}"));

@@ -329,6 +329,10 @@ ops! {
     Seq = "seq",
     /// `rand(rows, cols, min, max, sparsity, seed)`
     RandMatrix = "rand_matrix",
+    /// `rand` producing a CSR matrix (`--select-matrix-repr` with a low constant sparsity)
+    RandCsr = "rand_csr",
+    /// Converts a matrix to CSR (`--select-matrix-repr`)
+    ToCsr = "to_csr",
     /// `nrow(X)`
     NumRows = "num_rows",
     /// `ncol(X)`

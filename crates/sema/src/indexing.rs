@@ -3,7 +3,7 @@
 //!
 //! Rows and columns are selected in two separate steps, as in DAPHNE. A side is a position, a
 //! range `lo:hi` (upper bound exclusive, either bound optional), or a column matrix of
-//! positions. Positions and bounds are `si64` (floats are floored); negative values count from
+//! positions. Positions and bounds are `si64` (floats truncated); negative values count from
 //! the end. Bounds are handed to the runtime with two sentinels: an omitted upper bound is
 //! [`END`], and a single position `p` is the pair `(p, POSITION)`.
 
@@ -36,14 +36,11 @@ fn int(v: i64, span: Span) -> Expr {
 }
 
 impl Analyzer<'_> {
-    /// A position or bound as si64; floats are floored first.
+    /// A position or bound as si64; floats are truncated toward zero, as DAPHNE does
+    /// (`X[1.9, ]` is `X[1, ]`, `X[-3.7, ]` is `X[-3, ]`).
     fn bound(&mut self, e: &ast::Expr) -> Res<Expr> {
         let (v, ty) = self.value(e)?;
         match ty {
-            Type::Scalar(vt) if vt.is_float() => {
-                let floored = op_expr(Op::EwFloor, vec![v], Some(ty), e.span);
-                Ok(coerce(floored, SI64))
-            }
             Type::Scalar(vt) if vt != ValueType::Str => Ok(coerce(v, SI64)),
             other => self.error(e.span, format!("a position must be a number, found {other}")),
         }

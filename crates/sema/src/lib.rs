@@ -25,13 +25,27 @@ use types::{Type, ValueType};
 /// Script arguments: name → the literal text given on the command line.
 pub type ScriptArgs = HashMap<String, String>;
 
+/// What the analysis needs besides the script.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Script arguments (`$name`).
+    pub args: ScriptArgs,
+    /// `--select-matrix-repr`: matrices whose compile-time sparsity estimate is below 0.25
+    /// (constant literals, `rand` with a constant sparsity) are stored as CSR, as in DAPHNE.
+    pub select_matrix_repr: bool,
+}
+
+/// DAPHNE's sparsity threshold below which `--select-matrix-repr` picks CSR.
+const SPARSITY_THRESHOLD: f64 = 0.25;
+
 /// Analyses a parsed script. All errors found are returned together.
-pub fn analyze(script: &ast::Script, args: &ScriptArgs) -> Result<Program, Vec<Diagnostic>> {
+pub fn analyze(script: &ast::Script, options: &Options) -> Result<Program, Vec<Diagnostic>> {
     let mut a = Analyzer {
         scopes: vec![HashMap::new()],
         read_only: Vec::new(),
         diags: Vec::new(),
-        args,
+        args: &options.args,
+        select_matrix_repr: options.select_matrix_repr,
         functions: functions::Functions::default(),
         poisoned: Default::default(),
     };
@@ -57,6 +71,7 @@ pub(crate) struct Analyzer<'a> {
     read_only: Vec<String>,
     diags: Vec<Diagnostic>,
     args: &'a ScriptArgs,
+    select_matrix_repr: bool,
     functions: functions::Functions,
     /// Variables whose assignment failed: later uses report nothing (the cause is reported).
     poisoned: std::collections::HashSet<String>,
@@ -166,12 +181,12 @@ impl Analyzer<'_> {
                     let (Some(t), Some(e)) = (lookup_in(&then_scopes, &name), lookup_in(&else_scopes, &name)) else {
                         unreachable!("a variable visible before the if is visible in both branches");
                     };
-                    if t != e {
+                    let Some(ty) = t.join(e) else {
                         return self.error(stmt.span, format!(
                             "type of variable `{name}` after if-statement is ambiguous, could be either {t} (then-branch) or {e} (else-branch)"));
-                    }
-                    self.define(&name, t);
-                    merged.push(FlowVar { name, ty: t });
+                    };
+                    self.define(&name, ty);
+                    merged.push(FlowVar { name, ty });
                 }
                 out.push(Stmt::If { cond, then_body, else_body, merged });
             }
@@ -224,11 +239,12 @@ impl Analyzer<'_> {
                 continue;
             };
             let now = after.iter().rev().find_map(|s| s.get(&name).copied()).unwrap_or(ty);
-            if now != ty {
+            let Some(joined) = ty.join(now) else {
                 return self.error(span, format!(
                     "the type of variable `{name}` changes in the loop from {ty} to {now}; cast it to keep one type"));
-            }
-            carried.push(FlowVar { name, ty });
+            };
+            self.define(&name, joined);
+            carried.push(FlowVar { name, ty: joined });
         }
         Ok((body_hir, carried))
     }
@@ -406,11 +422,11 @@ impl Analyzer<'_> {
             }
             return Ok(op_expr(Op::Cond, vec![c, tv, ev], Some(Type::Matrix(tt.value_type())), span));
         }
-        if tt != et {
+        let Some(ty) = tt.join(et) else {
             return self.error(span, format!("both sides of `?:` must have the same type, found {tt} and {et}"));
-        }
+        };
         let c = coerce(c, Type::Scalar(ValueType::Bool));
-        Ok(Expr { kind: ExprKind::Select { cond: Box::new(c), then_expr: Box::new(tv), else_expr: Box::new(ev) }, ty: Some(tt), span })
+        Ok(Expr { kind: ExprKind::Select { cond: Box::new(c), then_expr: Box::new(tv), else_expr: Box::new(ev) }, ty: Some(ty), span })
     }
 
     fn cast(&mut self, target: &ast::CastTarget, expr: &ast::Expr, span: Span) -> Res<Expr> {
@@ -456,7 +472,9 @@ impl Analyzer<'_> {
             }
             values.push(v);
         }
-        let vt = values.iter().map(|v| v.ty.expect("value").value_type()).max().unwrap_or(ValueType::F64);
+        let Some(vt) = values.iter().map(|v| v.ty.expect("value").value_type()).max() else {
+            return self.error(span, "the value type of an empty matrix literal cannot be inferred");
+        };
         let n = values.len() as u64;
         let dim = |a: &mut Self, d: &Option<Box<ast::Expr>>| -> Res<Option<u64>> {
             match d {
@@ -483,8 +501,15 @@ impl Analyzer<'_> {
         if rows.checked_mul(cols) != Some(n) {
             return self.error(span, format!("a {rows}x{cols} matrix needs {} elements, found {n}", rows.saturating_mul(cols)));
         }
-        let elems = values.into_iter().map(|v| coerce(v, Type::Scalar(vt))).collect();
-        Ok(Expr { kind: ExprKind::MatrixLit { elems, rows, cols }, ty: Some(Type::Matrix(vt)), span })
+        let elems: Vec<Expr> = values.into_iter().map(|v| coerce(v, Type::Scalar(vt))).collect();
+        let nnz = elems.iter().filter(|e| !is_zero_constant(e)).count();
+        let literal = Expr { kind: ExprKind::MatrixLit { elems, rows, cols }, ty: Some(Type::Matrix(vt)), span };
+        Ok(if self.sparse(nnz as f64 / n.max(1) as f64) { op_expr(Op::ToCsr, vec![literal], Some(Type::Matrix(vt)), span) } else { literal })
+    }
+
+    /// Whether a matrix with this compile-time sparsity estimate is stored as CSR.
+    pub(crate) fn sparse(&self, sparsity: f64) -> bool {
+        self.select_matrix_repr && sparsity < SPARSITY_THRESHOLD
     }
 }
 
@@ -519,6 +544,13 @@ fn assigned_names(stmts: &[ast::Stmt]) -> BTreeSet<String> {
     }
     stmts.iter().for_each(|s| walk(s, &mut names));
     names
+}
+
+/// True for a constant zero (only constants can be counted at compile time: anything else is
+/// assumed non-zero).
+fn is_zero_constant(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Const(Constant::Int(0) | Constant::Bool(false)))
+        || matches!(&e.kind, ExprKind::Const(Constant::Float(f)) if *f == 0.0)
 }
 
 fn is_literal(e: &ast::Expr) -> bool {

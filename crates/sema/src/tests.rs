@@ -2,7 +2,7 @@ use super::*;
 
 fn check(src: &str) -> Result<Program, Vec<Diagnostic>> {
     let script = daphne_syntax::parse(src).expect("test script parses");
-    analyze(&script, &ScriptArgs::new())
+    analyze(&script, &Options::default())
 }
 
 fn last_assign_type(src: &str) -> Type {
@@ -82,8 +82,8 @@ fn builtin_arity_and_keywords() {
 fn script_arguments() {
     let script = daphne_syntax::parse("print($n + 1);").unwrap();
     let args = ScriptArgs::from([("n".to_string(), "41".to_string())]);
-    assert!(analyze(&script, &args).is_ok());
+    assert!(analyze(&script, &Options { args, ..Default::default() }).is_ok());
     let bad = ScriptArgs::from([("n".to_string(), "10+10".to_string())]);
-    assert!(analyze(&script, &bad).is_err());
-    assert!(analyze(&script, &ScriptArgs::new()).unwrap_err()[0].message.contains("$n"));
+    assert!(analyze(&script, &Options { args: bad, ..Default::default() }).is_err());
+    assert!(analyze(&script, &Options::default()).unwrap_err()[0].message.contains("$n"));
 }

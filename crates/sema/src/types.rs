@@ -108,6 +108,16 @@ impl Type {
         matches!(self, Type::Scalar(_))
     }
 
+    /// The type of a variable that may hold a value of either type: the type itself when both
+    /// agree, a frame of unknown schema for two frames of different schemas, else `None`.
+    pub fn join(self, other: Type) -> Option<Type> {
+        match (self, other) {
+            _ if self == other => Some(self),
+            (Type::Frame(_), Type::Frame(_)) => Some(Type::Frame(Schema::UNKNOWN)),
+            _ => None,
+        }
+    }
+
     /// The same data type with another value type (frames and lists are returned unchanged).
     pub fn with_value_type(self, vt: ValueType) -> Type {
         match self {

@@ -12,6 +12,7 @@
 //! strings (`res_vt` = str, or two string operands) `ADD` concatenates and the comparisons
 //! compare byte-wise, returning si64 (or `res_vt` when that is numeric).
 
+use crate::bulk;
 use crate::dense::{DenseMatrix, alloc_cells};
 use crate::error::RtResult;
 use crate::kernels::strings;
@@ -208,12 +209,26 @@ fn reject_zero_divisors<T: Numeric>(
 
 /// Applies `f` cell by cell over `shape`; an operand with one row (column) is read at row
 /// (column) 0 for every result row (column), any other operand at the result's position.
-fn zip_broadcast<A, B, R>(
+///
+/// Contiguous operands of the result's shape, possibly with a 1×1 operand, take the fast path
+/// of [`bulk`] (one flat loop, split across cores when large).
+fn zip_broadcast<A: Sync, B: Sync, R: Send>(
     lhs: &DenseMatrix<A>,
     rhs: &DenseMatrix<B>,
     (rows, cols): (usize, usize),
-    mut f: impl FnMut(&A, &B) -> R,
+    f: impl Fn(&A, &B) -> R + Sync,
 ) -> RtResult<DenseMatrix<R>> {
+    let full_lhs = (lhs.rows(), lhs.cols()) == (rows, cols);
+    let full_rhs = (rhs.rows(), rhs.cols()) == (rows, cols);
+    let flat = match (lhs.contiguous_values(), rhs.contiguous_values()) {
+        (Some(a), Some(b)) if full_lhs && full_rhs => Some(bulk::zip(a, b, &f)?),
+        (Some(a), Some([b])) if full_lhs => Some(bulk::map(a, |x| f(x, b))?),
+        (Some([a]), Some(b)) if full_rhs => Some(bulk::map(b, |y| f(a, y))?),
+        _ => None,
+    };
+    if let Some(values) = flat {
+        return DenseMatrix::from_vec(rows, cols, values);
+    }
     let mut out = alloc_cells(rows, cols)?;
     if cols > 0 {
         for r in 0..rows {

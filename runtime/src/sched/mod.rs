@@ -19,9 +19,9 @@
 //! created once per process and never probes the topology again. No lock is shared between
 //! workers on the per-chunk path: pull claims are one atomic add on the queue's own cache line,
 //! push claims a lock-free deque pop, and per-worker partial results are indexed by worker
-//! ([`combine`]). AF takes one small lock per chunk, by design (its chunks are few). A
-//! pipeline never waits for a busy pool: nested and concurrent pipelines run on their calling
-//! thread.
+//! ([`combine`]). AF takes a small lock to cut a chunk and to record its time, by design (its
+//! chunks are few). A pipeline never waits for a busy pool: nested and concurrent pipelines
+//! run on their calling thread.
 //!
 //! **Where DAPHNE differs** is documented where it matters: chunk formulas in [`partition`],
 //! queue filling and pre-partitioning in `queues`, AUTO in [`auto`]. In addition,

@@ -15,25 +15,29 @@
 //!   then read `open`; only if it is still `s` may the worker use `job`. It leaves by
 //!   decrementing `active`, waking the caller if it was the last.
 //! - **Close** (caller, once its own share is done): every queue is then empty (worker 0
-//!   visits all queues and queues are never refilled), so only chunks already claimed are left.
-//!   The caller stores `open = 0` and waits for `active == 0`, then returns and frees the job.
+//!   visits all queues and queues are never refilled) or the pipeline is cancelled, so no
+//!   new chunk will start. The caller stores `open = 0`, waits for `active == 0` (chunks
+//!   already claimed finish), then returns and frees the job.
 //!
 //! Why the job outlives every use: with SeqCst there is one order of all these operations.
 //! A worker that read `open == s` did so before the close, and its increment came earlier
-//! still, so the caller's wait sees it until it leaves. A worker that increments after the
-//! close reads `open != s` and never touches the job (its brief increment only delays the
-//! wait). The same order shows that `job` still points to job `s` when such a worker reads it:
-//! the next job is published only after this one closed and drained. A participant that is
-//! descheduled until after the close is simply not needed: a pipeline never waits for a worker
-//! that has not started, which keeps dispatch cheap on a loaded machine.
-//! - **Wait** ([`Signal`]): waiters spin for [`SPIN`] (not at all when the pool has more
-//!   workers than the machine has CPUs), then yield until [`YIELD`], then sleep on
-//!   a condition variable. A sleeper increments `sleepers` under the mutex and re-checks its
-//!   condition before sleeping; a notifier changes the condition, then reads `sleepers`, and
-//!   only if it is non-zero takes the mutex and notifies. Both sides use SeqCst, so either the
-//!   sleeper sees the change or the notifier sees the sleeper (and, taking the mutex, cannot
-//!   notify before the sleeper waits): no lost wake-up. Spinning first keeps back-to-back
-//!   pipelines at a few microseconds of dispatch cost; sleeping keeps an idle pool off the CPU.
+//! still, so the caller's wait sees it until it leaves; and since the next job is published
+//! only after this one closed and drained, `job` still points to job `s` when that worker
+//! reads it. A worker that increments after the close reads `open != s` and never touches the
+//! job (its brief increment only delays the wait). A participant descheduled until after the
+//! close is simply not needed: a pipeline never waits for a worker that has not started,
+//! which keeps dispatch cheap on a loaded machine.
+//!
+//! # Waiting
+//!
+//! Waiters ([`Signal`]) spin for [`SPIN`] (not at all when the pool has more workers than the
+//! machine has CPUs), then yield until [`YIELD`], then sleep on a condition variable. A
+//! sleeper increments `sleepers` under the mutex and re-checks its condition before sleeping;
+//! a notifier changes the condition, then reads `sleepers`, and only if it is non-zero takes
+//! the mutex and notifies. Both sides use SeqCst, so either the sleeper sees the change or the
+//! notifier sees the sleeper (and, taking the mutex, cannot notify before the sleeper waits):
+//! no lost wake-up. Spinning first keeps back-to-back pipelines at a few microseconds of
+//! dispatch cost; sleeping keeps an idle pool off the CPU.
 //!
 //! # Nested and concurrent pipelines
 //!

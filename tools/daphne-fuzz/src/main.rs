@@ -94,8 +94,8 @@ fn mutate(rng: &mut fastrand::Rng, base: &str, other: &str) -> String {
 
 fn run_one(input: &str) {
     if let Ok(script) = daphne_syntax::parse(input) {
-        let args = daphne_sema::ScriptArgs::from([("n".to_string(), "3".to_string())]);
-        let _ = daphne_sema::analyze(&script, &args);
+        let options = daphne_sema::Options { args: [("n".to_string(), "3".to_string())].into(), select_matrix_repr: true };
+        let _ = daphne_sema::analyze(&script, &options);
     }
 }
 

@@ -70,6 +70,9 @@ struct ScriptArgs {
     /// Print the IR to stderr after these stages (comma-separated; names as for emit-mlir --stage).
     #[arg(long, value_delimiter = ',', value_name = "STAGES")]
     explain: Vec<String>,
+    /// Store matrices with a compile-time sparsity estimate below 0.25 as CSR (DAPHNE's rule).
+    #[arg(long, alias = "select-matrix-representations", num_args = 0..=1, require_equals = true, default_missing_value = "1", value_name = "0|1")]
+    select_matrix_repr: Option<u8>,
     /// Print phase times as JSON to stderr after the run (startup, compilation, execution).
     #[arg(long)]
     timing: bool,
@@ -91,9 +94,6 @@ struct CompatFlags {
     /// Run operations through the vectorized engine.
     #[arg(long)]
     vec: bool,
-    /// Choose dense or sparse representations automatically.
-    #[arg(long, alias = "select-matrix-representations", num_args = 0..=1, default_missing_value = "1", value_name = "0|1")]
-    select_matrix_repr: Option<u8>,
     /// Rewrite relational frame operations to column-algebra operations.
     #[arg(long)]
     columnar: bool,
@@ -120,7 +120,7 @@ impl ScriptArgs {
             if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 return Err(usage_error(format!("`{name}` is not a valid script argument name")));
             }
-            if opts.args.insert(name.to_string(), value.to_string()).is_some() {
+            if opts.frontend.args.insert(name.to_string(), value.to_string()).is_some() {
                 return Err(usage_error(format!("script argument `{name}` is given more than once")));
             }
         }
@@ -132,6 +132,7 @@ impl ScriptArgs {
                 opts.passes = passes;
             }
         }
+        opts.frontend.select_matrix_repr = self.select_matrix_repr.is_some_and(|v| v != 0);
         if self.no_phy_op_selection {
             opts.passes.phy_op_selection = false;
         }
