@@ -77,19 +77,19 @@ irdl.dialect @daphne {
 
   // ---- metadata ----
   irdl.operation @num_rows {
-    %m = irdl.base @daphne::@matrix
+    %m = irdl.any
     %idx = irdl.is index
     irdl.operands(arg: %m)
     irdl.results(res: %idx)
   }
   irdl.operation @num_cols {
-    %m = irdl.base @daphne::@matrix
+    %m = irdl.any
     %idx = irdl.is index
     irdl.operands(arg: %m)
     irdl.results(res: %idx)
   }
   irdl.operation @num_cells {
-    %m = irdl.base @daphne::@matrix
+    %m = irdl.any
     %idx = irdl.is index
     irdl.operands(arg: %m)
     irdl.results(res: %idx)

@@ -2,13 +2,14 @@
 //! right after its last use.
 //!
 //! **The ownership model.** Every SSA value of a runtime-object type (`!daphne.matrix`,
-//! `!daphne.frame`, `!daphne.list`) owns exactly one reference to
-//! its runtime object: op results (kernels return objects with count 1), block arguments
+//! `!daphne.frame`, `!daphne.list`, `!daphne.column`) owns exactly one reference to its
+//! runtime object: op results (kernels return objects with count 1), block arguments
 //! (function parameters, `scf.while` loop-carried values) and the results of `scf.if`,
 //! `scf.while` and `func.call`. A *consuming* use hands one reference over to the receiving
 //! value: the operands of `scf.yield`, `scf.condition` (after the i1), `func.return`, the
-//! initial values of `scf.while`, and the arguments of `func.call` (the callee owns its
-//! parameters). Every other use borrows.
+//! initial values of `scf.while`, the arguments of `func.call` (the callee owns its
+//! parameters), and the matrix of `daphne.as_column` (the column is the same object under
+//! another type, and takes the matrix's reference). Every other use borrows.
 //!
 //! **What it inserts**, for each owned value `v` in the block `B` that defines it, looking at
 //! its users through their ancestors in `B` (a use inside an `scf.if`/`scf.while` counts as a
@@ -21,9 +22,9 @@
 //!   after `L` (after the whole loop or conditional if `L` has regions);
 //! - a consuming use in `B` of a value owned by an enclosing block (e.g. `scf.yield %outer`)
 //!   gets `incref` before it: the enclosing block keeps its own reference;
-//! - ops that return one of their operands without a new reference (`arith.select` on
-//!   objects, `daphne.as_column`, see [`aliases`]) get `incref` of their result right after
-//!   them, so the result owns a reference like any other value.
+//! - `arith.select` on objects returns one of its operands without a new reference (see
+//!   [`aliases`]), so its result gets `incref` right after it and owns a reference like any
+//!   other value.
 //!
 //! **Why it is sound.** Each owned value's reference is released exactly once on every path:
 //! blocks here have a single entry and leave only through their terminator, so "after the
@@ -65,9 +66,11 @@ fn is_consuming(op: Op, i: usize) -> bool {
     }
 }
 
-/// True for ops whose object result is one of their operands' objects, not a new one.
+/// True for ops whose object result is one of their (borrowed) operands' objects, not a new
+/// one. (`daphne.as_column` also returns its operand's object, but consumes the operand's
+/// reference instead, see [`is_consuming`].)
 pub fn aliases(op: Op) -> bool {
-    matches!(op.name().as_str(), "arith.select" | "daphne.as_column")
+    op.name() == "arith.select"
 }
 
 fn incref(v: Val, loc_of: Op) -> melior::ir::Operation<'static> {

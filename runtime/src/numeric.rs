@@ -63,16 +63,19 @@ pub trait Numeric: Element + Copy {
     fn from_usize(value: usize) -> Self;
 
     /// Whether dividing by `self` is undefined in C++ (an integer zero); never for floats.
+    #[inline]
     fn is_zero_divisor(self) -> bool {
         !Self::IS_FLOAT && self == Self::ZERO
     }
 
     /// `std::min(self, rhs)`: `rhs` only if `rhs < self`, so a NaN in `self` is kept.
+    #[inline]
     fn min_of(self, rhs: Self) -> Self {
         if rhs < self { rhs } else { self }
     }
 
     /// `std::max(self, rhs)`: `rhs` only if `self < rhs`, so a NaN in `self` is kept.
+    #[inline]
     fn max_of(self, rhs: Self) -> Self {
         if self < rhs { rhs } else { self }
     }
@@ -89,37 +92,48 @@ macro_rules! float_numeric {
             const MAX_IDENTITY: Self = <$t>::NEG_INFINITY;
             const IS_FLOAT: bool = true;
 
+            #[inline]
             fn add(self, rhs: Self) -> Self {
                 self + rhs
             }
+            #[inline]
             fn sub(self, rhs: Self) -> Self {
                 self - rhs
             }
+            #[inline]
             fn mul(self, rhs: Self) -> Self {
                 self * rhs
             }
+            #[inline]
             fn div(self, rhs: Self) -> Self {
                 self / rhs
             }
+            #[inline]
             fn rem(self, rhs: Self) -> Self {
                 // Rust's float `%` is C's `fmod`.
                 self % rhs
             }
+            #[inline]
             fn div_count(self, count: usize) -> Self {
                 self / count as $t
             }
+            #[inline]
             fn pow(self, rhs: Self) -> Self {
                 self.powf(rhs)
             }
+            #[inline]
             fn log(self, base: Self) -> Self {
                 self.ln() / base.ln()
             }
+            #[inline]
             fn neg(self) -> Self {
                 -self
             }
+            #[inline]
             fn abs(self) -> Self {
                 <$t>::abs(self)
             }
+            #[inline]
             fn sign(self) -> Self {
                 if self == 0.0 {
                     0.0
@@ -131,25 +145,32 @@ macro_rules! float_numeric {
                     <$t>::NAN
                 }
             }
+            #[inline]
             fn libm(self, f64_fn: fn(f64) -> f64, f32_fn: fn(f32) -> f32) -> Self {
                 let pick: fn(fn(f64) -> f64, fn(f32) -> f32) -> fn(Self) -> Self = $pick;
                 pick(f64_fn, f32_fn)(self)
             }
+            #[inline]
             fn is_nan(self) -> bool {
                 <$t>::is_nan(self)
             }
+            #[inline]
             fn from_bool(value: bool) -> Self {
                 <$t>::from(u8::from(value))
             }
+            #[inline]
             fn is_true(self) -> bool {
                 self != 0.0
             }
+            #[inline]
             fn to_f64(self) -> f64 {
                 f64::from(self)
             }
+            #[inline]
             fn from_f64(value: f64) -> Self {
                 value as $t
             }
+            #[inline]
             fn from_usize(value: usize) -> Self {
                 value as $t
             }
@@ -171,62 +192,80 @@ macro_rules! int_numeric {
             const MAX_IDENTITY: Self = <$t>::MIN;
             const IS_FLOAT: bool = false;
 
+            #[inline]
             fn add(self, rhs: Self) -> Self {
                 self.wrapping_add(rhs)
             }
+            #[inline]
             fn sub(self, rhs: Self) -> Self {
                 self.wrapping_sub(rhs)
             }
+            #[inline]
             fn mul(self, rhs: Self) -> Self {
                 self.wrapping_mul(rhs)
             }
+            #[inline]
             fn div(self, rhs: Self) -> Self {
                 if rhs == 0 { 0 } else { self.wrapping_div(rhs) }
             }
+            #[inline]
             fn rem(self, rhs: Self) -> Self {
                 if rhs == 0 { 0 } else { self.wrapping_rem(rhs) }
             }
+            #[inline]
             fn div_count(self, count: usize) -> Self {
                 // Exact in i128 for every integer type and count; truncates toward zero.
                 i128::from(self)
                     .checked_div(count as i128)
                     .map_or(0, |quotient| quotient as $t)
             }
+            #[inline]
             fn pow(self, rhs: Self) -> Self {
                 Self::from_f64(self.to_f64().powf(rhs.to_f64()))
             }
+            #[inline]
             fn log(self, base: Self) -> Self {
                 Self::from_f64(self.to_f64().ln() / base.to_f64().ln())
             }
+            #[inline]
             fn neg(self) -> Self {
                 self.wrapping_neg()
             }
+            #[inline]
             fn abs(self) -> Self {
                 let abs: fn(Self) -> Self = $abs;
                 abs(self)
             }
+            #[inline]
             fn sign(self) -> Self {
                 let sign: fn(Self) -> Self = $sign;
                 sign(self)
             }
+            #[inline]
             fn libm(self, f64_fn: fn(f64) -> f64, _f32_fn: fn(f32) -> f32) -> Self {
                 Self::from_f64(f64_fn(self.to_f64()))
             }
+            #[inline]
             fn is_nan(self) -> bool {
                 false
             }
+            #[inline]
             fn from_bool(value: bool) -> Self {
                 <$t>::from(value)
             }
+            #[inline]
             fn is_true(self) -> bool {
                 self != 0
             }
+            #[inline]
             fn to_f64(self) -> f64 {
                 self as f64
             }
+            #[inline]
             fn from_f64(value: f64) -> Self {
                 value as $t
             }
+            #[inline]
             fn from_usize(value: usize) -> Self {
                 value as $t
             }
@@ -249,57 +288,75 @@ impl Numeric for bool {
     const MAX_IDENTITY: Self = false;
     const IS_FLOAT: bool = false;
 
+    #[inline]
     fn add(self, rhs: Self) -> Self {
         self | rhs
     }
+    #[inline]
     fn sub(self, rhs: Self) -> Self {
         self ^ rhs
     }
+    #[inline]
     fn mul(self, rhs: Self) -> Self {
         self & rhs
     }
+    #[inline]
     fn div(self, rhs: Self) -> Self {
         self && rhs
     }
+    #[inline]
     fn rem(self, _rhs: Self) -> Self {
         false
     }
+    #[inline]
     fn div_count(self, count: usize) -> Self {
         self && count == 1
     }
+    #[inline]
     fn pow(self, rhs: Self) -> Self {
         Self::from_f64(self.to_f64().powf(rhs.to_f64()))
     }
+    #[inline]
     fn log(self, base: Self) -> Self {
         Self::from_f64(self.to_f64().ln() / base.to_f64().ln())
     }
+    #[inline]
     fn neg(self) -> Self {
         self
     }
+    #[inline]
     fn abs(self) -> Self {
         self
     }
+    #[inline]
     fn sign(self) -> Self {
         self
     }
+    #[inline]
     fn libm(self, f64_fn: fn(f64) -> f64, _f32_fn: fn(f32) -> f32) -> Self {
         Self::from_f64(f64_fn(self.to_f64()))
     }
+    #[inline]
     fn is_nan(self) -> bool {
         false
     }
+    #[inline]
     fn from_bool(value: bool) -> Self {
         value
     }
+    #[inline]
     fn is_true(self) -> bool {
         self
     }
+    #[inline]
     fn to_f64(self) -> f64 {
         f64::from(u8::from(self))
     }
+    #[inline]
     fn from_f64(value: f64) -> Self {
         value != 0.0
     }
+    #[inline]
     fn from_usize(value: usize) -> Self {
         value != 0
     }

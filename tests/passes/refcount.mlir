@@ -118,3 +118,33 @@ func.func @already_managed(%x: !daphne.matrix<f64>) {
   "daphne.decref"(%x) : (!daphne.matrix<f64>) -> ()
   return
 }
+
+// CHECK-LABEL: func.func @frames
+func.func @frames(%n: index) {
+  %t = "daphne.constant"() {value = true} : () -> i1
+  %f = "daphne.constant"() {value = false} : () -> i1
+  %one = "daphne.constant"() {value = 1.000000e+00 : f64} : () -> f64
+  %a = "daphne.constant"() {value = "a"} : () -> !daphne.string
+  %b = "daphne.constant"() {value = "b"} : () -> !daphne.string
+  // A column takes over its matrix's reference; a matrix used again keeps one of its own.
+  // CHECK: %[[X:.*]] = "daphne.fill"
+  // CHECK-NEXT: %[[Y:.*]] = "daphne.fill"
+  // CHECK-NEXT: %[[CX:.*]] = "daphne.as_column"(%[[X]])
+  // CHECK-NEXT: "daphne.incref"(%[[Y]])
+  // CHECK-NEXT: %[[CY:.*]] = "daphne.as_column"(%[[Y]])
+  // CHECK-NEXT: %[[F:.*]] = "daphne.create_frame"(%[[CX]], %[[CY]]
+  // CHECK-DAG: "daphne.decref"(%[[CX]])
+  // CHECK-DAG: "daphne.decref"(%[[CY]])
+  // CHECK: "daphne.print"(%[[F]],
+  // CHECK-NEXT: "daphne.decref"(%[[F]])
+  // CHECK-NEXT: "daphne.print"(%[[Y]],
+  // CHECK-NEXT: "daphne.decref"(%[[Y]])
+  %x = "daphne.fill"(%one, %n, %n) : (f64, index, index) -> !daphne.matrix<f64>
+  %y = "daphne.fill"(%one, %n, %n) : (f64, index, index) -> !daphne.matrix<f64>
+  %cx = "daphne.as_column"(%x) : (!daphne.matrix<f64>) -> !daphne.column
+  %cy = "daphne.as_column"(%y) : (!daphne.matrix<f64>) -> !daphne.column
+  %fr = "daphne.create_frame"(%cx, %cy, %a, %b) {operandSegmentSizes = array<i32: 2, 2>} : (!daphne.column, !daphne.column, !daphne.string, !daphne.string) -> !daphne.frame
+  "daphne.print"(%fr, %t, %f) : (!daphne.frame, i1, i1) -> ()
+  "daphne.print"(%y, %t, %f) : (!daphne.matrix<f64>, i1, i1) -> ()
+  return
+}

@@ -137,7 +137,8 @@ impl Analyzer<'_> {
 
         if let Some((op, float)) = unary_op(name) {
             let (v, ty) = self.value(req(0))?;
-            if ty.value_type() == ValueType::Str {
+            // isNan on strings type-checks as in DAPHNE; the kernel rejects it if it runs.
+            if ty.value_type() == ValueType::Str && op != Op::EwIsnan {
                 return self.error(span, format!("`{name}` needs numbers, found a string"));
             }
             let vt = if float { ty.value_type().to_float() } else { ty.value_type() };
@@ -213,7 +214,10 @@ impl Analyzer<'_> {
                 Ok(op_expr(Op::Transpose, vec![m], Some(Type::Matrix(vt)), span))
             }
             "nrow" | "ncol" | "ncell" => {
-                let (m, _) = self.matrix_arg(req(0))?;
+                let (m, ty) = self.value(req(0))?;
+                if !matches!(ty, Type::Matrix(_) | Type::Frame(_)) {
+                    return self.error(req(0).span, format!("`{name}` needs a matrix or a frame, found {ty}"));
+                }
                 let op = match name {
                     "nrow" => Op::NumRows,
                     "ncol" => Op::NumCols,

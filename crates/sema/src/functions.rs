@@ -42,7 +42,10 @@ pub(crate) struct FunctionContext {
 pub(crate) struct Functions {
     /// Overloads by name, in definition order.
     pub(crate) defs: HashMap<String, Vec<Rc<ast::FuncDef>>>,
-    specs: HashMap<(String, usize, Vec<Type>), Specialization>,
+    /// Keyed by name, overload, argument types and the constant string arguments (DAPHNE's
+    /// inter-procedural constant propagation: a UDF reading a file named by its parameter
+    /// needs the name at compile time).
+    specs: HashMap<(String, usize, Vec<Type>, Vec<Option<String>>), Specialization>,
     pub(crate) done: Vec<Function>,
     /// Set while analysing a function body.
     pub(crate) current: Option<FunctionContext>,
@@ -125,7 +128,14 @@ impl Analyzer<'_> {
             let sig: Vec<String> = types.iter().map(|t| t.to_string()).collect();
             return self.error(span, format!("no definition of `{name}` accepts arguments ({})", sig.join(", ")));
         };
-        let spec = self.specialize(name, index, &overloads[index], &types)?;
+        let constants: Vec<Option<String>> = values
+            .iter()
+            .map(|v| match &v.kind {
+                ExprKind::Const(Constant::Str(s)) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        let spec = self.specialize(name, index, &overloads[index], &types, &constants)?;
         let Some(results) = spec.results else {
             return self.error(span, format!("the recursive function `{name}` needs declared result types (`-> type`)"));
         };
@@ -137,8 +147,8 @@ impl Analyzer<'_> {
         })
     }
 
-    fn specialize(&mut self, name: &str, index: usize, def: &ast::FuncDef, types: &[Type]) -> Res<Specialization> {
-        let key = (name.to_string(), index, types.to_vec());
+    fn specialize(&mut self, name: &str, index: usize, def: &ast::FuncDef, types: &[Type], constants: &[Option<String>]) -> Res<Specialization> {
+        let key = (name.to_string(), index, types.to_vec(), constants.to_vec());
         if let Some(s) = self.functions.specs.get(&key) {
             return Ok(s.clone());
         }
@@ -159,7 +169,7 @@ impl Analyzer<'_> {
             }
             Some(tys)
         };
-        let symbol = match self.functions.specs.keys().filter(|(n, _, _)| n == name).count() {
+        let symbol = match self.functions.specs.keys().filter(|(n, ..)| n == name).count() {
             0 => format!("udf.{name}"),
             n => format!("udf.{name}${n}"),
         };
@@ -171,12 +181,22 @@ impl Analyzer<'_> {
             def.params.iter().zip(types).map(|(p, t)| FlowVar { name: p.name.name.clone(), ty: *t }).collect();
         let saved_scopes = std::mem::replace(&mut self.scopes, vec![params.iter().map(|p| (p.name.clone(), p.ty)).collect()]);
         let saved_ro = std::mem::take(&mut self.read_only);
+        // Constant string arguments of parameters the body never reassigns are propagated.
+        let reassigned = crate::assigned_names(&def.body);
+        let propagated: HashMap<String, String> = def
+            .params
+            .iter()
+            .zip(constants)
+            .filter_map(|(p, c)| c.clone().filter(|_| !reassigned.contains(&p.name.name)).map(|c| (p.name.name.clone(), c)))
+            .collect();
+        let saved_consts = std::mem::replace(&mut self.constant_params, propagated);
         let saved_fn = self.functions.current.replace(FunctionContext { results: declared.clone(), declared: declared.is_some() });
         let errors_before = self.diags.len();
         let body = self.block(&def.body);
         let ctx = std::mem::replace(&mut self.functions.current, saved_fn).expect("function context");
         self.scopes = saved_scopes;
         self.read_only = saved_ro;
+        self.constant_params = saved_consts;
         if self.diags.len() > errors_before {
             return Err(crate::Reported);
         }

@@ -284,8 +284,9 @@ impl Analyzer<'_> {
 
     /// `readMatrix(file)` / `readFrame(file)`: the type comes from `<file>.meta`.
     fn read(&mut self, name: &str, file: &ast::Expr, span: Span) -> Res<Expr> {
-        let ast::ExprKind::Str(path) = &file.kind else {
-            return self.error(file.span, format!("`{name}` needs a constant file name (its .meta file types the result)"));
+        let path_expr = self.scalar_as(file, Type::Scalar(ValueType::Str))?;
+        let ExprKind::Const(Constant::Str(path)) = &path_expr.kind else {
+            return self.error(file.span, format!("`{name}` needs a file name known at compile time (its .meta file types the result)"));
         };
         let meta = match crate::meta::read(path) {
             Ok(m) => m,
@@ -304,8 +305,7 @@ impl Analyzer<'_> {
             };
             Type::Frame(Schema::of(columns))
         };
-        let file = constant(Constant::Str(path.clone()), ValueType::Str, file.span);
-        Ok(op_expr(Op::Read, vec![file], Some(ty), span))
+        Ok(op_expr(Op::Read, vec![path_expr], Some(ty), span))
     }
 }
 

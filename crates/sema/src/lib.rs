@@ -48,6 +48,7 @@ pub fn analyze(script: &ast::Script, options: &Options) -> Result<Program, Vec<D
         select_matrix_repr: options.select_matrix_repr,
         functions: functions::Functions::default(),
         poisoned: Default::default(),
+        constant_params: HashMap::new(),
     };
     let stmts = a.collect_functions(&script.stmts);
     let mut main = Vec::new();
@@ -75,6 +76,8 @@ pub(crate) struct Analyzer<'a> {
     functions: functions::Functions,
     /// Variables whose assignment failed: later uses report nothing (the cause is reported).
     poisoned: std::collections::HashSet<String>,
+    /// Parameters of the UDF being analysed that hold a known constant string.
+    constant_params: HashMap<String, String>,
 }
 
 impl Analyzer<'_> {
@@ -304,6 +307,9 @@ impl Analyzer<'_> {
             }
             ast::ExprKind::Bool(b) => Ok(constant(Constant::Bool(*b), ValueType::Bool, span)),
             ast::ExprKind::Str(s) => Ok(constant(Constant::Str(s.clone()), ValueType::Str, span)),
+            ast::ExprKind::Ident(name) if self.constant_params.contains_key(name) => {
+                Ok(constant(Constant::Str(self.constant_params[name].clone()), ValueType::Str, span))
+            }
             ast::ExprKind::Ident(name) => match self.lookup(name) {
                 Some(ty) => Ok(Expr { kind: ExprKind::Var(name.clone()), ty: Some(ty), span }),
                 None if self.poisoned.contains(name) => Err(Reported),
@@ -386,9 +392,15 @@ impl Analyzer<'_> {
         }
         if promoted == ValueType::Str {
             return match op {
-                B::Add => Ok(op_expr(Op::EwConcat, vec![l, r], Some(data(ValueType::Str)), span)),
-                B::Eq | B::Ne | B::Lt | B::Le | B::Gt | B::Ge if !matrix => {
-                    Ok(op_expr(cmp_op(op), vec![l, r], Some(Type::Scalar(ValueType::Si64)), span))
+                B::Add => Ok(match (&l.kind, &r.kind) {
+                    // Constant strings are joined at compile time (file names built from parts).
+                    (ExprKind::Const(Constant::Str(a)), ExprKind::Const(Constant::Str(b))) => {
+                        constant(Constant::Str(format!("{a}{b}")), ValueType::Str, span)
+                    }
+                    _ => op_expr(if matrix { Op::EwAdd } else { Op::EwConcat }, vec![l, r], Some(data(ValueType::Str)), span),
+                }),
+                B::Eq | B::Ne | B::Lt | B::Le | B::Gt | B::Ge => {
+                    Ok(op_expr(cmp_op(op), vec![l, r], Some(data(ValueType::Si64)), span))
                 }
                 _ => self.error(span, format!("operator `{}` is not defined for strings", op_symbol(op))),
             };
@@ -522,7 +534,7 @@ fn with_hint(mut e: Expr, hint: &Option<String>) -> Expr {
 }
 
 /// Names assigned anywhere in `stmts` (including nested blocks and control flow).
-fn assigned_names(stmts: &[ast::Stmt]) -> BTreeSet<String> {
+pub(crate) fn assigned_names(stmts: &[ast::Stmt]) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     fn walk(s: &ast::Stmt, names: &mut BTreeSet<String>) {
         match &s.kind {

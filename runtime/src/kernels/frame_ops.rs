@@ -1,11 +1,25 @@
 //! Frame ops: casts between matrices and frames, column selection by label or position,
-//! `setColLabels`, `setColLabelsPrefix`, `cbind`/`rbind` of frames.
+//! `setColLabels`, `setColLabelsPrefix`, `cbind`/`rbind` of frames, and the relational ops
+//! `cartesian`, `innerJoin`, `semiJoin`, `groupJoin` and `groupSum` (DAPHNE's `Cartesian.h`,
+//! `InnerJoin.h`, `SemiJoin.h`, `GroupJoin.h` and `Group.h`).
+//!
+//! Join keys are integers (any integer or bool column, compared as si64) or strings; both key
+//! columns of a join must be of the same kind. Results are built by gathering rows, so columns
+//! keep their value types and the result labels are the inputs' labels.
 
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use crate::dense::DenseMatrix;
+use crate::element::Element;
 use crate::error::RtResult;
 use crate::frame::Frame;
 use crate::kernels::indexing::{self, Axis};
 use crate::kernels::matrix_ops;
 use crate::matrix::Matrix;
+use crate::numeric::Numeric;
+use crate::value_type::ValueType;
 
 /// `as.frame(X)`: one column per matrix column, labelled `col_0`, `col_1`, ….
 pub fn from_matrix(matrix: &Matrix) -> RtResult<Frame> {
@@ -108,6 +122,215 @@ pub fn rbind(a: &Frame, b: &Frame) -> RtResult<Frame> {
         .map(|(x, y)| matrix_ops::rbind(x, y, x.value_type()))
         .collect::<RtResult<Vec<_>>>()?;
     Frame::new(columns, Some(a.labels().to_vec()))
+}
+
+/// A join key: an integer (any integer or bool column, as si64) or a string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Int(i64),
+    Str(String),
+}
+
+/// The keys of the column `label` of `frame`; float columns are an error naming `op`.
+fn join_keys(op: &str, frame: &Frame, label: &str) -> RtResult<Vec<Key>> {
+    let column = frame.column_by_label(label)?;
+    match column.value_type() {
+        ValueType::STR => Ok(column.to_dense::<String>()?.to_vec().into_iter().map(Key::Str).collect()),
+        vt if vt.is_float() => bail!(
+            "{op}: the key column '{label}' must hold integers or strings, not {}",
+            vt.cpp_name()
+        ),
+        _ => Ok(column.to_dense::<i64>()?.to_vec().into_iter().map(Key::Int).collect()),
+    }
+}
+
+/// The keys of `lhs[l_on]` and `rhs[r_on]`, which must be of the same kind.
+fn key_pair(
+    op: &str,
+    lhs: &Frame,
+    rhs: &Frame,
+    l_on: &str,
+    r_on: &str,
+) -> RtResult<(Vec<Key>, Vec<Key>)> {
+    let (l, r) = (join_keys(op, lhs, l_on)?, join_keys(op, rhs, r_on)?);
+    let is_str = |f: &Frame, label| f.column_by_label(label).map(|c| c.value_type() == ValueType::STR);
+    if is_str(lhs, l_on)? != is_str(rhs, r_on)? {
+        bail!("{op}: the key columns '{l_on}' and '{r_on}' must both hold strings or both integers");
+    }
+    Ok((l, r))
+}
+
+/// The frame made of the rows `l_rows` of `lhs` next to the rows `r_rows` of `rhs`.
+fn glue_rows(lhs: &Frame, l_rows: &[usize], rhs: &Frame, r_rows: &[usize]) -> RtResult<Frame> {
+    let columns = lhs
+        .columns()
+        .iter()
+        .map(|c| indexing::take_rows(c, l_rows))
+        .chain(rhs.columns().iter().map(|c| indexing::take_rows(c, r_rows)))
+        .collect::<RtResult<Vec<_>>>()?;
+    let labels = lhs.labels().iter().chain(rhs.labels()).cloned().collect();
+    Frame::new(columns, Some(labels))
+}
+
+/// `cartesian(l, r)`: every row of `l` (outer loop) with every row of `r`, columns of `l`
+/// first.
+pub fn cartesian(lhs: &Frame, rhs: &Frame) -> RtResult<Frame> {
+    let (nl, nr) = (lhs.rows(), rhs.rows());
+    if nl.checked_mul(nr).is_none() {
+        bail!("cartesian: a {nl}x{nr}-row product is too large");
+    }
+    let l_rows: Vec<usize> = (0..nl).flat_map(|i| std::iter::repeat_n(i, nr)).collect();
+    let r_rows: Vec<usize> = (0..nl).flat_map(|_| 0..nr).collect();
+    glue_rows(lhs, &l_rows, rhs, &r_rows)
+}
+
+/// `innerJoin(l, r, lOn, rOn)`: a hash join; for each row of `l` in order, its matching rows
+/// of `r` in order, columns of `l` first.
+pub fn inner_join(lhs: &Frame, rhs: &Frame, l_on: &str, r_on: &str) -> RtResult<Frame> {
+    let (l_keys, r_keys) = key_pair("innerJoin", lhs, rhs, l_on, r_on)?;
+    let mut index: HashMap<&Key, Vec<usize>> = HashMap::new();
+    for (r, key) in r_keys.iter().enumerate() {
+        index.entry(key).or_default().push(r);
+    }
+    let (mut l_rows, mut r_rows) = (Vec::new(), Vec::new());
+    for (l, key) in l_keys.iter().enumerate() {
+        for &r in index.get(key).map_or(&[][..], Vec::as_slice) {
+            l_rows.push(l);
+            r_rows.push(r);
+        }
+    }
+    glue_rows(lhs, &l_rows, rhs, &r_rows)
+}
+
+/// `keys, tids = semiJoin(l, r, lOn, rOn)`: the rows of `l` whose key occurs in `r`, in
+/// order: a one-column frame (label `lOn`) of their keys and the n×1 ui64 matrix of their
+/// positions in `l`.
+pub fn semi_join(
+    lhs: &Frame,
+    rhs: &Frame,
+    l_on: &str,
+    r_on: &str,
+) -> RtResult<(Frame, DenseMatrix<u64>)> {
+    let (l_keys, r_keys) = key_pair("semiJoin", lhs, rhs, l_on, r_on)?;
+    let present: std::collections::HashSet<&Key> = r_keys.iter().collect();
+    let rows: Vec<usize> = (0..l_keys.len())
+        .filter(|&l| present.contains(&l_keys[l]))
+        .collect();
+    let keys = indexing::take_rows(lhs.column_by_label(l_on)?, &rows)?;
+    let tids = rows.iter().map(|&r| r as u64).collect::<Vec<_>>();
+    Ok((
+        Frame::new(vec![keys], Some(vec![l_on.to_owned()]))?,
+        DenseMatrix::from_vec(tids.len(), 1, tids)?,
+    ))
+}
+
+/// `res, tids = groupJoin(l, r, lOn, rOn, rAgg)`: for every distinct key of `l` that occurs
+/// in `r`, the sum of `r[rAgg]` over the matching rows of `r` (in `r`'s order, starting from
+/// 0, in the value type of `rAgg`): a frame `[lOn, SUM(rAgg)]` and the n×1 ui64 positions of
+/// each key's first row in `l`. Groups come in the order of their first row in `l` (DAPHNE
+/// emits them in its hash table's order, which C++ leaves unspecified).
+pub fn group_join(
+    lhs: &Frame,
+    rhs: &Frame,
+    l_on: &str,
+    r_on: &str,
+    r_agg: &str,
+) -> RtResult<(Frame, DenseMatrix<u64>)> {
+    let (l_keys, r_keys) = key_pair("groupJoin", lhs, rhs, l_on, r_on)?;
+    let agg = rhs.column_by_label(r_agg)?;
+    // Each distinct key of `l`: its group number, in order of first occurrence.
+    let mut groups: HashMap<&Key, usize> = HashMap::new();
+    let mut firsts = Vec::new();
+    for (l, key) in l_keys.iter().enumerate() {
+        if let Entry::Vacant(slot) = groups.entry(key) {
+            slot.insert(firsts.len());
+            firsts.push(l);
+        }
+    }
+    let members: Vec<Option<usize>> = r_keys.iter().map(|k| groups.get(k).copied()).collect();
+    let mut matched = vec![false; firsts.len()];
+    members.iter().flatten().for_each(|&g| matched[g] = true);
+    let kept: Vec<usize> = (0..firsts.len()).filter(|&g| matched[g]).collect();
+    let sums = with_numeric_type!(agg.value_type(), T => {
+        Matrix::from(group_sums::<T>(agg, &members, firsts.len(), &kept)?)
+    }, STR => bail!("groupJoin: cannot sum the string column '{r_agg}'"));
+    let rows: Vec<usize> = kept.iter().map(|&g| firsts[g]).collect();
+    let keys = indexing::take_rows(lhs.column_by_label(l_on)?, &rows)?;
+    let labels = vec![l_on.to_owned(), format!("SUM({r_agg})")];
+    let tids = rows.iter().map(|&r| r as u64).collect::<Vec<_>>();
+    Ok((
+        Frame::new(vec![keys, sums], Some(labels))?,
+        DenseMatrix::from_vec(tids.len(), 1, tids)?,
+    ))
+}
+
+/// Sums the cells of the column `values` per group (`members[i]`: the group of row `i`, if
+/// any), in row order from 0, and returns the sums of the groups `kept` as an n×1 matrix.
+fn group_sums<T: Numeric>(
+    values: &Matrix,
+    members: &[Option<usize>],
+    n_groups: usize,
+    kept: &[usize],
+) -> RtResult<DenseMatrix<T>> {
+    let values = values.to_dense::<T>()?.to_vec();
+    let mut sums = vec![T::ZERO; n_groups];
+    for (value, group) in values.iter().zip(members) {
+        if let Some(g) = *group {
+            sums[g] = sums[g].add(*value);
+        }
+    }
+    let out: Vec<T> = kept.iter().map(|&g| sums[g]).collect();
+    DenseMatrix::from_vec(out.len(), 1, out)
+}
+
+/// `groupSum(f, grpCol…, sumCol)`: the rows sorted stably by the grouping columns (ascending,
+/// the first is the primary key; NaNs compare equal to everything like C++ `<`), one row per
+/// run of equal keys with the keys and the sum of `sumCol` over the run (from 0, in row order,
+/// in `sumCol`'s value type). Columns: the grouping columns, then `SUM(sumCol)`.
+pub fn group_sum(frame: &Frame, group_cols: &[String], sum_col: &str) -> RtResult<Frame> {
+    if group_cols.is_empty() {
+        bail!("groupSum: needs at least one grouping column");
+    }
+    let keys = group_cols
+        .iter()
+        .map(|label| frame.column_by_label(label))
+        .collect::<RtResult<Vec<_>>>()?;
+    let sum = frame.column_by_label(sum_col)?;
+    let compare = |i: usize, j: usize| {
+        keys.iter()
+            .map(|column| dispatch_matrix!(column, dense => compare_rows(dense, i, j)))
+            .find(|&o| o != Ordering::Equal)
+            .unwrap_or(Ordering::Equal)
+    };
+    let mut order: Vec<usize> = (0..frame.rows()).collect();
+    order.sort_by(|&i, &j| compare(i, j));
+    let mut members = vec![None; frame.rows()];
+    let mut firsts: Vec<usize> = Vec::new();
+    for (k, &row) in order.iter().enumerate() {
+        if k == 0 || compare(order[k - 1], row) != Ordering::Equal {
+            firsts.push(row);
+        }
+        members[row] = Some(firsts.len() - 1);
+    }
+    // Rows within a group are summed in sorted (= original, the sort is stable) order.
+    let all: Vec<usize> = (0..firsts.len()).collect();
+    let sums = with_numeric_type!(sum.value_type(), T => {
+        Matrix::from(group_sums::<T>(sum, &members, firsts.len(), &all)?)
+    }, STR => bail!("groupSum: cannot sum the string column '{sum_col}'"));
+    let mut columns = keys
+        .iter()
+        .map(|column| indexing::take_rows(column, &firsts))
+        .collect::<RtResult<Vec<_>>>()?;
+    columns.push(sums);
+    let mut labels = group_cols.to_vec();
+    labels.push(format!("SUM({sum_col})"));
+    Frame::new(columns, Some(labels))
+}
+
+/// C++ `<` on the cells `(i, 0)` and `(j, 0)`: incomparable values are equivalent.
+fn compare_rows<T: Element>(column: &DenseMatrix<T>, i: usize, j: usize) -> Ordering {
+    let (x, y) = (&column.row(i)[0], &column.row(j)[0]);
+    x.partial_cmp(y).unwrap_or(Ordering::Equal)
 }
 
 #[cfg(test)]

@@ -142,6 +142,14 @@ pub fn filter(arg: &Matrix, axis: Axis, bits: &Matrix) -> RtResult<Matrix> {
     dispatch_matrix!(arg, dense => Ok(Matrix::from(gather(dense, axis, &picks)?)))
 }
 
+/// The rows `picks` of `arg` (valid positions, any order, repeats allowed), in that order.
+pub fn take_rows(arg: &Matrix, picks: &[usize]) -> RtResult<Matrix> {
+    if let Some(&r) = picks.iter().find(|&&r| r >= arg.rows()) {
+        bail!("row {r} is out of bounds for {} rows", arg.rows());
+    }
+    dispatch_matrix!(arg, dense => Ok(Matrix::from(gather(dense, Axis::Rows, picks)?)))
+}
+
 /// The rows or columns `picks` of `arg`, in that order.
 fn gather<T: Clone>(arg: &DenseMatrix<T>, axis: Axis, picks: &[usize]) -> RtResult<DenseMatrix<T>> {
     let (rows, cols) = match axis {
