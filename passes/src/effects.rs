@@ -6,8 +6,8 @@
 //! - [`is_pure`]: the op has no effect besides producing its results, and equal operands
 //!   give equal results. Two such ops with the same operands and attributes compute the same
 //!   thing, so CSE may keep the first (which dominates the second). `print`, `stop`, `now`,
-//!   `incref`/`decref` and `rand` with seed -1 (a fresh seed on every call) are not pure;
-//!   `rand` with a fixed seed is. Unknown ops (including ops added to the dialect later)
+//!   `incref`/`decref`, `read`/`write`, `map` (it calls a UDF, which may print) and `rand`/
+//!   `sample` with seed -1 (a fresh seed on every call) are not pure; with a fixed seed they are. Unknown ops (including ops added to the dialect later)
 //!   default to *not* pure, so forgetting to list an op can only cost an optimization.
 //! - [`cannot_fail`]: the op can never stop the program with a run-time error. Deleting an
 //!   unused op is only sound if it is pure *and* cannot fail; otherwise an error that the
@@ -35,16 +35,23 @@ const PURE: &[&str] = &[
     "min_col", "max_col", "mean_col", "var_col", "stddev_col", "idxmin_col", "idxmax_col", "cond", "slice_row",
     "slice_col", "extract_row", "extract_col", "filter_row", "filter_col", "insert", "mat_mul", "syrk", "gemv", "cast",
     "col_bind", "row_bind", "create_frame", "set_col_labels", "set_col_labels_prefix", "create_list", "length", "append",
-    "remove", "as_column",
+    "remove", "as_column", "to_csr", "reverse", "diag_matrix", "diag_vector", "tri", "solve", "eigen", "replace",
+    "cum_sum", "cum_prod", "cum_min", "cum_max", "quantize", "ctable", "one_hot", "recode", "bin", "is_symmetric",
+    "sparsity", "type_of", "ew_upper", "ew_lower", "order", "outer_add", "outer_sub", "outer_mul", "outer_div",
+    "outer_pow", "outer_mod", "outer_log", "outer_min", "outer_max", "outer_and", "outer_or", "outer_eq",
+    "outer_neq", "outer_lt", "outer_le", "outer_gt", "outer_ge",
 ];
 
 /// True if the op has no side effects and is deterministic (see the module docs).
 pub fn is_pure(op: Op) -> bool {
     let name = op.name();
     if let Some(d) = name.strip_prefix("daphne.") {
-        if d == "rand_matrix" {
-            // Seed -1 draws a fresh seed per call; any other constant seed is reproducible.
-            return op.operand_count() == 6 && const_i64(op.operand(5)).is_some_and(|s| s != -1);
+        // Seed -1 draws a fresh seed per call; any other constant seed is reproducible.
+        let fixed_seed = |i: usize| op.operand_count() > i && const_i64(op.operand(i)).is_some_and(|s| s != -1);
+        match d {
+            "rand_matrix" | "rand_csr" => return op.operand_count() == 6 && fixed_seed(5),
+            "sample" => return op.operand_count() == 4 && fixed_seed(3),
+            _ => {}
         }
         return PURE.contains(&d);
     }
@@ -63,7 +70,8 @@ pub fn cannot_fail(op: Op) -> bool {
     let all_numeric = kinds.iter().all(numeric) && result.as_ref().is_none_or(|r| r.value_type().is_numeric());
     let dims = |i: usize| props::of(op.operand(i)).dims();
     match d {
-        "constant" | "matrix_constant" | "num_rows" | "num_cols" | "num_cells" | "length" | "as_column" => true,
+        "constant" | "matrix_constant" | "num_rows" | "num_cols" | "num_cells" | "length" | "as_column" | "type_of" => true,
+        "reverse" | "to_csr" => kinds[0].is_some_and(Kind::is_matrix),
         "transpose" => kinds[0].is_some_and(Kind::is_matrix),
         "ew_concat" => kinds.iter().all(|k| matches!(k, Some(Kind::Scalar(_)))),
         _ if binary_op(d).is_some() => {

@@ -13,7 +13,8 @@
 //!
 //! where the join of two different known values is unknown. Sources: literals
 //! (`matrix_constant`), `fill`, `seq` (the run-time kernel's length formula, see below),
-//! `rand`, `reshape`, `syrk`/`gemv` and casts of scalars to 1×1; then every op's rule:
+//! `rand`, `read` of a `.csv` file with a constant name (its `.meta` file, read at compile
+//! time), `reshape`, `syrk`/`gemv` and casts of scalars to 1×1; then every op's rule:
 //! `transpose` swaps, element-wise ops take the shape of the left matrix operand (the
 //! runtime's broadcasting keeps the left shape), aggregations give n×1 or 1×m, `mat_mul`
 //! gives lhs rows × rhs columns, slices with constant bounds use the runtime's own bound
@@ -183,7 +184,19 @@ impl Infer {
                 p
             }
             "seq" => Props::shape(seq_rows(op).unwrap_or(-1), 1),
-            "rand_matrix" => {
+            "read" => read_meta(op),
+            "sample" => Props::shape(konst(1), 1),
+            "reverse" | "tri" | "replace" | "cum_sum" | "cum_prod" | "cum_min" | "cum_max" | "quantize" | "bin" | "order"
+                if op.operand_count() >= 1 && d != "order" =>
+            {
+                Props::shape(arg(0).rows, arg(0).cols)
+            }
+            "to_csr" => arg(0),
+            "diag_matrix" => Props { symmetric: Some(true), ..Props::shape(arg(0).rows, arg(0).rows) },
+            "diag_vector" => Props::shape(arg(0).rows, 1),
+            "solve" => Props::shape(arg(0).cols, arg(1).cols),
+            _ if d.starts_with("outer_") => Props::shape(arg(0).rows, arg(1).cols),
+            "rand_matrix" | "rand_csr" => {
                 let mut p = Props::shape(konst(0), konst(1));
                 if let Some(Lit::Float(s)) = constant_of(op.operand(4)).filter(|_| op.operand_count() == 6)
                     && (0.0..=1.0).contains(&s)
@@ -327,4 +340,22 @@ fn seq_rows(op: Op) -> Option<i64> {
         }
         _ => None,
     }
+}
+
+/// The shape of `read(file)` for a constant `.csv` file name: the CSV reader reads exactly the
+/// `numRows` × `numCols` of its `.meta` file (read here at compile time, as the frontend also
+/// does to type the result); `numNonZeros`, when given, estimates the sparsity.
+fn read_meta(op: Op) -> Props {
+    let Some(Lit::Str(path)) = constant_of(op.operand(0)) else { return Props::UNKNOWN };
+    let is_csv = std::path::Path::new(&path).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !is_csv || !op.result(0).is_matrix() {
+        return Props::UNKNOWN;
+    }
+    let Ok(meta) = daphne_rt::io::read_meta(&path) else { return Props::UNKNOWN };
+    let (r, c) = (meta.num_rows as i64, meta.num_cols as i64);
+    let mut p = Props::shape(r, c);
+    if meta.num_non_zeros >= 0 && r > 0 && c > 0 && meta.num_non_zeros <= r * c {
+        p.sparsity = meta.num_non_zeros as f64 / (r * c) as f64;
+    }
+    p
 }

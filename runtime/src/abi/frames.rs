@@ -206,6 +206,148 @@ pub unsafe extern "C" fn daphne_frame_rbind(a: *mut Object, b: *mut Object) -> *
     })
 }
 
+/// `cartesian(l, r)`: every row of `l` with every row of `r`.
+///
+/// # Safety
+/// `lhs` and `rhs` are null or live handles from this runtime.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_cartesian(lhs: *mut Object, rhs: *mut Object) -> *mut Object {
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (lhs, rhs) = unsafe { (borrow_object(lhs)?, borrow_object(rhs)?) };
+        frame_ops::cartesian(lhs.as_frame()?, rhs.as_frame()?).map(new_handle)
+    })
+}
+
+/// `innerJoin(l, r, lOn, rOn[, numRowRes])`: the hash join of `l` and `r` on
+/// `l[lOn] == r[rOn]`. `num_row_res` is DAPHNE's result-size hint (-1: unknown); the result
+/// does not depend on it.
+///
+/// # Safety
+/// `lhs` and `rhs` are null or live handles; `lhs_on` and `rhs_on` are null or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_inner_join(
+    lhs: *mut Object,
+    rhs: *mut Object,
+    lhs_on: *const c_char,
+    rhs_on: *const c_char,
+    num_row_res: i64,
+) -> *mut Object {
+    let _ = num_row_res;
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (lhs, rhs, lhs_on, rhs_on) = unsafe {
+            (
+                borrow_object(lhs)?,
+                borrow_object(rhs)?,
+                borrow_str(lhs_on)?,
+                borrow_str(rhs_on)?,
+            )
+        };
+        frame_ops::inner_join(lhs.as_frame()?, rhs.as_frame()?, &lhs_on, &rhs_on).map(new_handle)
+    })
+}
+
+/// `keys, tids = semiJoin(l, r, lOn, rOn[, numRowRes])`: the keys of the rows of `l` that
+/// match `r` (a one-column frame) to `*res`, their positions in `l` (n×1 ui64) to
+/// `*lhs_tids`. `num_row_res` is a size hint as in [`daphne_inner_join`].
+///
+/// # Safety
+/// `lhs` and `rhs` are null or live handles; `lhs_on` and `rhs_on` are null or NUL-terminated;
+/// `res` and `lhs_tids` are writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_semi_join(
+    lhs: *mut Object,
+    rhs: *mut Object,
+    lhs_on: *const c_char,
+    rhs_on: *const c_char,
+    num_row_res: i64,
+    res: *mut *mut Object,
+    lhs_tids: *mut *mut Object,
+) {
+    let _ = num_row_res;
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (lhs, rhs, lhs_on, rhs_on) = unsafe {
+            (
+                borrow_object(lhs)?,
+                borrow_object(rhs)?,
+                borrow_str(lhs_on)?,
+                borrow_str(rhs_on)?,
+            )
+        };
+        let (keys, tids) =
+            frame_ops::semi_join(lhs.as_frame()?, rhs.as_frame()?, &lhs_on, &rhs_on)?;
+        // SAFETY: the out-pointers are writable by this function's contract.
+        unsafe { super::write_results([(res, keys.into()), (lhs_tids, tids.into())]) }
+    })
+}
+
+/// `res, tids = groupJoin(l, r, lOn, rOn, rAgg)`: per key of `l` that occurs in `r`, the sum
+/// of `r[rAgg]` (frame `[lOn, SUM(rAgg)]`) to `*res`, the position of the key's first row in
+/// `l` (n×1 ui64) to `*lhs_tids`.
+///
+/// # Safety
+/// `lhs` and `rhs` are null or live handles; the labels are null or NUL-terminated; `res` and
+/// `lhs_tids` are writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_group_join(
+    lhs: *mut Object,
+    rhs: *mut Object,
+    lhs_on: *const c_char,
+    rhs_on: *const c_char,
+    rhs_agg: *const c_char,
+    res: *mut *mut Object,
+    lhs_tids: *mut *mut Object,
+) {
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (lhs, rhs, lhs_on, rhs_on, rhs_agg) = unsafe {
+            (
+                borrow_object(lhs)?,
+                borrow_object(rhs)?,
+                borrow_str(lhs_on)?,
+                borrow_str(rhs_on)?,
+                borrow_str(rhs_agg)?,
+            )
+        };
+        let (sums, tids) = frame_ops::group_join(
+            lhs.as_frame()?,
+            rhs.as_frame()?,
+            &lhs_on,
+            &rhs_on,
+            &rhs_agg,
+        )?;
+        // SAFETY: the out-pointers are writable by this function's contract.
+        unsafe { super::write_results([(res, sums.into()), (lhs_tids, tids.into())]) }
+    })
+}
+
+/// `groupSum(f, grpCol_0, …, sumCol)`: `count` ≥ 1 grouping column labels in `group_cols`.
+///
+/// # Safety
+/// `arg` is null or a live handle; `group_cols` points to `count` NUL-terminated strings;
+/// `sum_col` is null or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_group_sum(
+    arg: *mut Object,
+    group_cols: *const *const c_char,
+    count: i64,
+    sum_col: *const c_char,
+) -> *mut Object {
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (arg, group_cols, sum_col) = unsafe {
+            (
+                borrow_object(arg)?,
+                strings(group_cols, count)?,
+                borrow_str(sum_col)?,
+            )
+        };
+        frame_ops::group_sum(arg.as_frame()?, &group_cols, &sum_col).map(new_handle)
+    })
+}
+
 /// `createList(m_0, …)`: `count` ≥ 1 matrices of value type `vt`.
 ///
 /// # Safety

@@ -8,18 +8,26 @@ use crate::error::RuntimeError;
 use crate::object::Object;
 use crate::output;
 
-/// Prepares the runtime; call once before anything else.
+/// Prepares the runtime; call once before anything else. Reads the scheduler configuration
+/// from the environment (`DAPHNE_SCHED_ARGS`, `DAPHNE_CST_TASK_SIZE`) unless the host program
+/// configured it already; a bad value is reported once and ends the program with exit code 1.
 #[unsafe(no_mangle)]
 pub extern "C" fn daphne_runtime_init() {
+    if let Err(error) = crate::sched::init_from_env() {
+        eprintln!("error: {error}");
+        std::process::exit(1);
+    }
     ffi_guard(|| {
         output::init();
         Ok(())
     })
 }
 
-/// Finishes a run: flushes buffered output. Call once at the end of a program.
+/// Finishes a run: writes the scheduler trace (if one was requested) and flushes buffered
+/// output. Call once at the end of a program.
 #[unsafe(no_mangle)]
 pub extern "C" fn daphne_runtime_finish() {
+    ffi_guard(crate::sched::trace::flush);
     daphne_flush()
 }
 

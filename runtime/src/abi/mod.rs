@@ -57,6 +57,7 @@ pub use matrix_ops::*;
 pub use printing::*;
 pub use reorganization::*;
 pub use strings::*;
+pub use crate::sched::capi::{daphne_pipeline_last_error, daphne_pipeline_max_workers, daphne_pipeline_run, daphne_pipeline_run_worker};
 
 /// `(name, address)` of every exported function, for registering the runtime with a JIT.
 pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
@@ -126,6 +127,11 @@ pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
         daphne_str_to_i64,
         daphne_str_upper,
         daphne_str_lower,
+        // scheduler (runtime/src/sched/capi.rs)
+        daphne_pipeline_run,
+        daphne_pipeline_run_worker,
+        daphne_pipeline_max_workers,
+        daphne_pipeline_last_error,
         // indexing
         daphne_slice_rows,
         daphne_slice_cols,
@@ -189,6 +195,11 @@ pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
         daphne_set_col_labels_prefix,
         daphne_frame_cbind,
         daphne_frame_rbind,
+        daphne_cartesian,
+        daphne_inner_join,
+        daphne_semi_join,
+        daphne_group_join,
+        daphne_group_sum,
         daphne_create_list,
         daphne_list_length,
         daphne_list_append,
@@ -311,7 +322,8 @@ mod tests {
     use super::*;
 
     /// The ABI source files; `kernel_symbols` must list exactly the functions they export.
-    const SOURCES: [&str; 12] = [
+    const SOURCES: [&str; 13] = [
+        include_str!("../sched/capi.rs"),
         include_str!("aggregation.rs"),
         include_str!("elementwise.rs"),
         include_str!("frames.rs"),
@@ -338,8 +350,12 @@ mod tests {
         assert!(table.iter().all(|(_, address)| !address.is_null()));
         let mut defined = HashSet::new();
         for source in SOURCES {
-            for part in source.split("extern \"C\" fn ").skip(1) {
-                let name: String = part
+            // Exported functions only (a test's local `extern "C" fn` is no symbol).
+            for part in source.split("#[unsafe(no_mangle)]").skip(1) {
+                let Some((_, after)) = part.split_once("extern \"C\" fn ") else {
+                    panic!("#[unsafe(no_mangle)] on something other than an extern \"C\" fn");
+                };
+                let name: String = after
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
                     .collect();

@@ -360,4 +360,127 @@ mod tests {
         assert_eq!(slice_cols(&f, 0, 1).unwrap().labels(), ["col_0"]);
         assert!(to_matrix(&Frame::new(vec![], None).unwrap()).is_err());
     }
+
+    fn column<T: Element>(values: Vec<T>) -> Matrix {
+        let n = values.len();
+        Matrix::from(DenseMatrix::from_vec(n, 1, values).unwrap())
+    }
+
+    fn frame(columns: Vec<Matrix>, labels: &[&str]) -> Frame {
+        Frame::new(columns, Some(labels.iter().map(|l| l.to_string()).collect())).unwrap()
+    }
+
+    /// The frame as DaphneDSL `print` shows it.
+    fn printed(frame: &Frame) -> String {
+        let mut out = Vec::new();
+        crate::print::write_object(&mut out, &crate::Object::from(frame.clone())).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// `f1` and `f2` of DAPHNE's `test/api/cli/operations/{innerJoin,semiJoin}_1.daphne`.
+    fn join_inputs() -> (Frame, Frame) {
+        (
+            frame(vec![column(vec![1i64, 2]), column(vec![3i64, 4])], &["a", "b"]),
+            frame(
+                vec![column(vec![3i64, 4, 5]), column(vec![6i64, 7, 8])],
+                &["c", "d"],
+            ),
+        )
+    }
+
+    #[test]
+    fn inner_join_matches_daphne() {
+        let (f1, f2) = join_inputs();
+        assert_eq!(
+            printed(&inner_join(&f1, &f2, "b", "c").unwrap()),
+            "Frame(2x4, [a:int64_t, b:int64_t, c:int64_t, d:int64_t])\n1 3 3 6\n2 4 4 7\n"
+        );
+        // Duplicate keys on the right: every match, in the right's order.
+        let names = frame(
+            vec![
+                column(vec!["x".to_owned(), "y".to_owned(), "x".to_owned()]),
+                column(vec![1.5, 2.5, 3.5]),
+            ],
+            &["k", "v"],
+        );
+        let left = frame(vec![column(vec!["x".to_owned(), "z".to_owned()])], &["name"]);
+        let joined = inner_join(&left, &names, "name", "k").unwrap();
+        assert_eq!(
+            printed(&joined),
+            "Frame(2x3, [name:std::string, k:std::string, v:double])\nx x 1.5\nx x 3.5\n"
+        );
+        assert!(inner_join(&left, &f2, "name", "c").is_err());
+        assert!(inner_join(&f1, &names, "a", "v").is_err());
+        assert!(inner_join(&f1, &f2, "nope", "c").is_err());
+    }
+
+    #[test]
+    fn semi_join_matches_daphne() {
+        let (f1, f2) = join_inputs();
+        let (keys, tids) = semi_join(&f1, &f2, "b", "c").unwrap();
+        assert_eq!(printed(&keys), "Frame(2x1, [b:int64_t])\n3\n4\n");
+        assert_eq!(tids.to_vec(), [0, 1]);
+        let (none, no_tids) = semi_join(&f2, &f1, "d", "a").unwrap();
+        assert_eq!((none.rows(), no_tids.rows()), (0, 0));
+    }
+
+    #[test]
+    fn group_join_sums_matches_per_left_key() {
+        let left = frame(vec![column(vec![7i64, 5, 7, 9])], &["id"]);
+        let right = frame(
+            vec![column(vec![5i64, 7, 5, 8]), column(vec![1.0, 2.0, 3.5, 4.0])],
+            &["fk", "x"],
+        );
+        let (res, tids) = group_join(&left, &right, "id", "fk", "x").unwrap();
+        assert_eq!(
+            printed(&res),
+            "Frame(2x2, [id:int64_t, SUM(x):double])\n7 2\n5 4.5\n"
+        );
+        assert_eq!(tids.to_vec(), [0, 1]);
+        let words = frame(vec![column(vec!["a".to_owned()])], &["w"]);
+        assert!(group_join(&left, &words, "id", "w", "w").is_err());
+    }
+
+    #[test]
+    fn group_sum_matches_daphne() {
+        // DAPHNE's `test/api/cli/operations/groupSum_1.daphne`.
+        let fr = frame(
+            vec![
+                column(vec![11i64, 11, 22, 33, 33]),
+                column(vec![1i64, 1, 2, 3, 4]),
+                column(vec![100i64, 200, 300, 400, 500]),
+            ],
+            &["a", "b", "c"],
+        );
+        let res = group_sum(&fr, &["a".into(), "b".into()], "c").unwrap();
+        assert_eq!(
+            printed(&res),
+            "Frame(4x3, [a:int64_t, b:int64_t, SUM(c):int64_t])\n11 1 300\n22 2 300\n33 3 400\n33 4 500\n"
+        );
+        // Unsorted string keys; groups come out sorted.
+        let words = frame(
+            vec![
+                column(vec!["b".to_owned(), "a".to_owned(), "b".to_owned()]),
+                column(vec![0.5f32, 1.0, 2.0]),
+            ],
+            &["w", "x"],
+        );
+        assert_eq!(
+            printed(&group_sum(&words, &["w".into()], "x").unwrap()),
+            "Frame(2x2, [w:std::string, SUM(x):float])\na 1\nb 2.5\n"
+        );
+        assert!(group_sum(&words, &[], "x").is_err());
+        assert!(group_sum(&words, &["x".into()], "w").is_err());
+    }
+
+    #[test]
+    fn cartesian_pairs_every_row() {
+        let (f1, f2) = join_inputs();
+        let product = cartesian(&f1, &f2).unwrap();
+        assert_eq!(product.type_name(), "Frame(6x4, [a:int64_t, b:int64_t, c:int64_t, d:int64_t])");
+        assert!(printed(&product).ends_with("1 3 3 6\n1 3 4 7\n1 3 5 8\n2 4 3 6\n2 4 4 7\n2 4 5 8\n"));
+        let empty = frame(vec![column::<i64>(vec![])], &["e"]);
+        assert_eq!(cartesian(&f1, &empty).unwrap().rows(), 0);
+        assert!(cartesian(&f1, &f1).is_err()); // duplicate labels
+    }
 }

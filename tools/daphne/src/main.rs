@@ -37,6 +37,14 @@ enum Command {
         #[arg(long)]
         native: bool,
     },
+    /// Draw a scheduler trace (`--sched-trace`) as an SVG Gantt chart with per-worker load.
+    SchedPlot {
+        /// The trace JSON file.
+        trace: PathBuf,
+        /// Where to write the SVG.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// Print the MLIR module of a script after a stage.
     EmitMlir {
         #[command(flatten)]
@@ -83,7 +91,92 @@ struct ScriptArgs {
     #[arg(long)]
     no_obj_ref_mgnt: bool,
     #[command(flatten)]
+    sched: SchedArgs,
+    #[command(flatten)]
     compat: CompatFlags,
+}
+
+/// DaphneSched's options (DAPHNE's spellings). Executables from `daphne build` read the same
+/// options from the environment variable `DAPHNE_SCHED_ARGS`.
+#[derive(Args)]
+#[command(next_help_heading = "Scheduling (DaphneSched)")]
+struct SchedArgs {
+    /// Run row-parallel work through the scheduler.
+    #[arg(long)]
+    vec: bool,
+    /// Partitioning scheme: STATIC SS GSS TSS FAC2 TFSS FISS VISS PLS PSS MSTATIC MFSC CST AF AUTO.
+    #[arg(long, value_name = "SCHEME")]
+    partitioning: Option<String>,
+    /// Queue layout: CENTRALIZED, PERGROUP or PERCPU.
+    #[arg(long = "queue_layout", value_name = "LAYOUT")]
+    queue_layout: Option<String>,
+    /// Victim selection for work stealing: SEQ, SEQPRI, RANDOM or RANDOMPRI.
+    #[arg(long = "victim_selection", value_name = "ORDER")]
+    victim_selection: Option<String>,
+    /// Number of worker threads (the calling thread included).
+    #[arg(long = "num-threads", value_name = "N")]
+    num_threads: Option<String>,
+    /// Minimum chunk size in rows.
+    #[arg(long = "grain-size", value_name = "N")]
+    grain_size: Option<String>,
+    /// Chunk size of the CST scheme (else `DAPHNE_CST_TASK_SIZE`).
+    #[arg(long = "cst-chunk", value_name = "N")]
+    cst_chunk: Option<String>,
+    /// Split rows evenly into one block per queue before partitioning.
+    #[arg(long = "pre-partition")]
+    pre_partition: bool,
+    /// Pin worker i to CPU i.
+    #[arg(long = "pin-workers")]
+    pin_workers: bool,
+    /// Use logical CPUs (hyperthreads) as workers.
+    #[arg(long)]
+    hyperthreading: bool,
+    /// Push mode: deal chunks into the workers' queues up front; idle workers steal.
+    #[arg(long = "sched-push")]
+    sched_push: bool,
+    /// Write a Chrome trace-event JSON of every pipeline (open it in Perfetto, or draw it with
+    /// `daphne sched-plot`).
+    #[arg(long = "sched-trace", value_name = "FILE")]
+    sched_trace: Option<String>,
+    /// Print topology and queue information.
+    #[arg(long = "debug-mt")]
+    debug_mt: bool,
+}
+
+impl SchedArgs {
+    /// Validates the options once and installs them as the process's scheduler configuration.
+    fn configure(&self) -> Result<(), Error> {
+        use daphne_rt::sched::SchedConfig;
+        let mut config = SchedConfig::from_env().map_err(|e| usage_error(e.to_string()))?;
+        let values = [
+            ("partitioning", &self.partitioning),
+            ("queue_layout", &self.queue_layout),
+            ("victim_selection", &self.victim_selection),
+            ("num-threads", &self.num_threads),
+            ("grain-size", &self.grain_size),
+            ("cst-chunk", &self.cst_chunk),
+            ("sched-trace", &self.sched_trace),
+        ];
+        for (name, value) in values {
+            if let Some(v) = value {
+                config.apply_flag(name, Some(v)).map_err(|e| usage_error(e.to_string()))?;
+            }
+        }
+        let switches = [
+            ("vec", self.vec),
+            ("pre-partition", self.pre_partition),
+            ("pin-workers", self.pin_workers),
+            ("hyperthreading", self.hyperthreading),
+            ("sched-push", self.sched_push),
+            ("debug-mt", self.debug_mt),
+        ];
+        for (name, set) in switches {
+            if set {
+                config.apply_flag(name, None).map_err(|e| usage_error(e.to_string()))?;
+            }
+        }
+        daphne_rt::sched::configure(config).map_err(|e| usage_error(e.to_string()))
+    }
 }
 
 /// DAPHNE options that select internal strategies without changing any result. They are
@@ -91,9 +184,6 @@ struct ScriptArgs {
 #[derive(Args)]
 #[command(next_help_heading = "DAPHNE compatibility (accepted, no effect on results)")]
 struct CompatFlags {
-    /// Run operations through the vectorized engine.
-    #[arg(long)]
-    vec: bool,
     /// Rewrite relational frame operations to column-algebra operations.
     #[arg(long)]
     columnar: bool,
@@ -112,6 +202,7 @@ fn usage_error(message: String) -> Error {
 
 impl ScriptArgs {
     fn options(&self) -> Result<Options, Error> {
+        self.sched.configure()?;
         let mut opts = Options::default();
         for pair in self.args.iter().chain(&self.script_args) {
             let Some((name, value)) = pair.split_once('=') else {
@@ -172,6 +263,10 @@ impl Timer {
 }
 
 fn execute(command: Command) -> Result<i32, Error> {
+    if let Command::SchedPlot { trace, output } = &command {
+        daphne_rt::sched::plot::render_gantt(trace, output).map_err(|e| Error::Run(e.to_string()))?;
+        return Ok(0);
+    }
     let mut timer = Timer(std::time::Instant::now());
     let context = daphne_driver::context()?;
     match command {
@@ -201,6 +296,7 @@ fn execute(command: Command) -> Result<i32, Error> {
             daphne_driver::build_native(&compiled.module, &output, native)?;
             Ok(0)
         }
+        Command::SchedPlot { .. } => unreachable!("handled above"),
         Command::EmitMlir { script, stage } => {
             let opts = script.options()?;
             let stage = Stage::from_name(&stage).ok_or_else(|| usage_error(format!("unknown stage `{stage}`")))?;
