@@ -186,9 +186,7 @@ impl Infer {
             "seq" => Props::shape(seq_rows(op).unwrap_or(-1), 1),
             "read" => read_meta(op),
             "sample" => Props::shape(konst(1), 1),
-            "reverse" | "tri" | "replace" | "cum_sum" | "cum_prod" | "cum_min" | "cum_max" | "quantize" | "bin" | "order"
-                if op.operand_count() >= 1 && d != "order" =>
-            {
+            "reverse" | "tri" | "replace" | "cum_sum" | "cum_prod" | "cum_min" | "cum_max" | "quantize" | "bin" => {
                 Props::shape(arg(0).rows, arg(0).cols)
             }
             "to_csr" => arg(0),

@@ -1,7 +1,8 @@
 //! The pass tests (one test binary, so that LLVM/MLIR is linked into only one).
 //!
 //! - `filecheck`: every `tests/passes/*.mlir` starts with `// RUN: <pass>,<pass>,...` (or
-//!   `// RUN: pipeline` for the compiler's default order); the harness parses the file, runs
+//!   `// RUN: pipeline` for the compiler's default order); `@TESTDIR@` in the file stands for
+//!   the directory of the test file (for data files); the harness parses the file, runs
 //!   those passes (verifying after each), prints the module and checks the printout against
 //!   the file's `// CHECK` lines with LLVM's FileCheck (`$FILECHECK`, else
 //!   `/usr/lib/llvm-22/bin/FileCheck` from Debian's `llvm-22-tools`, which `llvm-22-dev`
@@ -29,6 +30,8 @@ fn filecheck_bin() -> PathBuf {
 /// Runs the file's passes and returns the printed module.
 fn run_file(path: &Path) -> Result<String, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let dir = path.parent().unwrap_or(Path::new(".")).display().to_string();
+    let text = text.replace("@TESTDIR@", &dir);
     let run = text
         .lines()
         .next()

@@ -8,7 +8,8 @@
 //!
 //! The STREAM references: "classic" loops reuse one output buffer (STREAM itself), "alloc"
 //! loops allocate a fresh output per run with `Vec::with_capacity` like a kernel must (page
-//! faults included, no huge-page hint). Both use the same thread count as the kernel. The full
+//! faults included, no huge-page hint), and once more with the kernels' huge-page allocation
+//! ([`bulk::alloc_uninit`]). All use the same thread count as the kernel. The full
 //! sum runs on one thread because its summation order is pinned (spec §12: four interleaved
 //! accumulators), so it is compared with a one-thread read as well as an all-core read.
 
@@ -144,6 +145,13 @@ fn main() {
         unsafe { fresh.set_len(n) };
         black_box(fresh);
     });
+    let huge_add = best(5, || {
+        let mut fresh: Vec<f64> = bulk::alloc_uninit(n).unwrap();
+        stream_add(&mut fresh.spare_capacity_mut()[..n], xa, xb, threads);
+        // SAFETY: `stream_add` wrote all `n` cells.
+        unsafe { fresh.set_len(n) };
+        black_box(fresh);
+    });
     let add = best(5, || {
         black_box(ew_binary::ew_binary(BinaryOp::ADD, ValueType::F64, &a, &b).unwrap());
     });
@@ -193,6 +201,7 @@ fn main() {
     let bw_add = gb(add_bytes, add);
     for (name, time) in [
         ("STREAM add, fresh output (alloc)", alloc_add),
+        ("STREAM add, fresh huge-page output", huge_add),
         ("STREAM add, reused output (classic)", classic_add),
     ] {
         println!(

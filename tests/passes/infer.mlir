@@ -125,3 +125,15 @@ func.func @control_flow(%c: i1) {
   "daphne.print"(%w#1, %t, %f) : (!daphne.matrix<f64>, i1, i1) -> ()
   return
 }
+
+// CHECK-LABEL: func.func @read_csv
+func.func @read_csv() {
+  %t = "daphne.constant"() {value = true} : () -> i1
+  %f = "daphne.constant"() {value = false} : () -> i1
+  // The shape of a CSV matrix comes from its .meta file (numNonZeros gives the sparsity).
+  // CHECK: "daphne.read"{{.*}}{daphne.cols = 3 : i64, daphne.rows = 2 : i64, daphne.sparsity = 1.000000e+00 : f64}
+  %file = "daphne.constant"() {value = "@TESTDIR@/data/m.csv"} : () -> !daphne.string
+  %m = "daphne.read"(%file) : (!daphne.string) -> !daphne.matrix<f64>
+  "daphne.print"(%m, %t, %f) : (!daphne.matrix<f64>, i1, i1) -> ()
+  return
+}

@@ -148,11 +148,22 @@ impl<'c> Emitter<'c> {
 
     /// Emits an operation with several results; returns them all.
     fn multi_op(&mut self, block: &Block<'c>, e: &Expr) -> Vec<MlirValue> {
-        let ExprKind::MultiOp { op, args, results } = &e.kind else { return self.call(block, e) };
+        let ExprKind::MultiOp { op, args, results, kernel_hint } = &e.kind else { return self.call(block, e) };
         let operands: Vec<MlirValue> = args.iter().map(|a| self.expr(block, a).expect("operand value")).collect();
+        let operands: Vec<Value> = operands.iter().map(|v| val(*v)).collect();
         let types: Vec<Type> = results.iter().map(|t| self.ty(*t)).collect();
-        let built = self.build(&format!("daphne.{}", op.mlir_name()), self.loc(e.span), &operands, &types);
+        let built = OperationBuilder::new(&format!("daphne.{}", op.mlir_name()), self.loc(e.span))
+            .add_operands(&operands)
+            .add_results(&types)
+            .add_attributes(&self.hint_attribute(kernel_hint))
+            .build()
+            .expect("multi-result op");
         self.op(block, built)
+    }
+
+    /// The `kernel_hint` attribute for a hinted op (none without a hint).
+    fn hint_attribute(&self, hint: &Option<String>) -> Vec<(Identifier<'c>, Attribute<'c>)> {
+        hint.iter().map(|h| (Identifier::new(self.context, "kernel_hint"), StringAttribute::new(self.context, h).into())).collect()
     }
 
     /// Emits a UDF call; returns all its results.
@@ -450,10 +461,7 @@ impl<'c> Emitter<'c> {
                 }
                 let operands: Vec<Value> = operands.iter().map(|v| val(*v)).collect();
                 let results: Vec<Type> = e.ty.iter().map(|t| self.ty(*t)).collect();
-                let mut attrs: Vec<(Identifier, Attribute)> = kernel_hint
-                    .iter()
-                    .map(|h| (Identifier::new(self.context, "kernel_hint"), StringAttribute::new(self.context, h).into()))
-                    .collect();
+                let mut attrs = self.hint_attribute(kernel_hint);
                 // Ops with several variadic operand groups say where each group starts.
                 let segments = match op {
                     Op::CreateFrame => {

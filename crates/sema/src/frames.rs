@@ -227,7 +227,7 @@ impl Analyzer<'_> {
                 }
                 let i = coerce(i, Type::Scalar(ValueType::Si64));
                 Ok(Expr {
-                    kind: ExprKind::MultiOp { op: Op::Remove, args: vec![l, i], results: vec![lt, Type::Matrix(vt)] },
+                    kind: ExprKind::MultiOp { op: Op::Remove, args: vec![l, i], results: vec![lt, Type::Matrix(vt)], kernel_hint: None },
                     ty: None,
                     span,
                 })

@@ -157,6 +157,8 @@ pub enum ExprKind {
         args: Vec<Expr>,
         /// Its result types.
         results: Vec<Type>,
+        /// The kernel the user asked for, kept on the op.
+        kernel_hint: Option<String>,
     },
     /// A call of a user-defined function specialization.
     Call {

@@ -115,7 +115,7 @@ impl Analyzer<'_> {
             "eigen" => {
                 let (m, _) = self.matrix_arg(req(0))?;
                 let results = vec![Type::Matrix(ValueType::F64); 2];
-                Ok(Expr { kind: ExprKind::MultiOp { op: Op::Eigen, args: vec![m], results }, ty: None, span })
+                Ok(Expr { kind: ExprKind::MultiOp { op: Op::Eigen, args: vec![m], results, kernel_hint: None }, ty: None, span })
             }
             "replace" => {
                 let (m, vt) = self.matrix_arg(req(0))?;
@@ -137,7 +137,7 @@ impl Analyzer<'_> {
                 let (m, vt) = self.matrix_arg(req(0))?;
                 let order = bool_arg(self, 1)?;
                 let results = vec![Type::Matrix(ValueType::Si64), Type::Matrix(vt)];
-                Ok(Expr { kind: ExprKind::MultiOp { op: Op::Recode, args: vec![m, order], results }, ty: None, span })
+                Ok(Expr { kind: ExprKind::MultiOp { op: Op::Recode, args: vec![m, order], results, kernel_hint: None }, ty: None, span })
             }
             "bin" => {
                 let (m, vt) = self.matrix_arg(req(0))?;

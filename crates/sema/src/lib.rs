@@ -341,12 +341,16 @@ impl Analyzer<'_> {
             ast::ExprKind::Binary { op, lhs, rhs, kernel_hint } => {
                 let (l, _) = self.value(lhs)?;
                 let (r, _) = self.value(rhs)?;
-                Ok(with_hint(self.binary(*op, l, r, span)?, kernel_hint))
+                let e = self.binary(*op, l, r, span)?;
+                self.with_hint(e, kernel_hint)
             }
             ast::ExprKind::Call { callee, args, kernel_hint } if self.is_udf(&callee.name) => {
                 self.udf_call(&callee.name, args, kernel_hint.is_some(), span)
             }
-            ast::ExprKind::Call { callee, args, kernel_hint } => Ok(with_hint(self.call(callee, args, span)?, kernel_hint)),
+            ast::ExprKind::Call { callee, args, kernel_hint } => {
+                let e = self.call(callee, args, span)?;
+                self.with_hint(e, kernel_hint)
+            }
             ast::ExprKind::Cast { target, expr } => self.cast(target, expr, span),
             ast::ExprKind::Matrix { elems, dims } => self.matrix_literal(elems, dims.as_ref(), span),
             ast::ExprKind::Ternary { cond, then_expr, else_expr } => self.ternary(cond, then_expr, else_expr, span),
@@ -525,12 +529,40 @@ impl Analyzer<'_> {
     }
 }
 
-/// Records a kernel hint on the operation `e` computes.
-fn with_hint(mut e: Expr, hint: &Option<String>) -> Expr {
-    if let ExprKind::Op { kernel_hint, .. } = &mut e.kind {
-        kernel_hint.clone_from(hint);
+/// DAPHNE's name of an operation (`sum_all` → `sumAll`), the stem of its kernels' names.
+fn daphne_op_name(op: Op) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in op.mlir_name().chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
     }
-    e
+    out
+}
+
+impl Analyzer<'_> {
+    /// Records a kernel hint on the operation `e` computes. A hint must name a kernel of that
+    /// operation, in DAPHNE's naming scheme `_<op>__<result and argument types>`.
+    fn with_hint(&mut self, mut e: Expr, hint: &Option<String>) -> Res<Expr> {
+        let Some(h) = hint else { return Ok(e) };
+        let op = match &e.kind {
+            ExprKind::Op { op, .. } | ExprKind::MultiOp { op, .. } => *op,
+            _ => return self.error(e.span, format!("no kernel `{h}` exists for this expression")),
+        };
+        if !h.starts_with(&format!("_{}__", daphne_op_name(op))) {
+            return self.error(e.span, format!("the kernel `{h}` does not implement `{}`", daphne_op_name(op)));
+        }
+        if let ExprKind::Op { kernel_hint, .. } | ExprKind::MultiOp { kernel_hint, .. } = &mut e.kind {
+            *kernel_hint = Some(h.clone());
+        }
+        Ok(e)
+    }
 }
 
 /// Names assigned anywhere in `stmts` (including nested blocks and control flow).
