@@ -45,7 +45,11 @@ fn matrix(rows: usize, cols: usize) -> Matrix {
 fn stream_add(out: &mut [MaybeUninit<f64>], a: &[f64], b: &[f64], threads: usize) {
     let chunk = a.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        for ((o, x), y) in out.chunks_mut(chunk).zip(a.chunks(chunk)).zip(b.chunks(chunk)) {
+        for ((o, x), y) in out
+            .chunks_mut(chunk)
+            .zip(a.chunks(chunk))
+            .zip(b.chunks(chunk))
+        {
             scope.spawn(move || {
                 for ((o, x), y) in o.iter_mut().zip(x).zip(y) {
                     o.write(x + y);

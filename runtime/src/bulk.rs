@@ -126,7 +126,7 @@ pub fn per_line<A: Sync, R: Send>(
     f: impl Fn(&[A]) -> R + Sync,
 ) -> RtResult<Vec<R>> {
     assert!(
-        width > 0 && a.len() % width == 0,
+        width > 0 && a.len().is_multiple_of(width),
         "bulk::per_line needs whole lines"
     );
     build(a.len() / width, |start, out| {

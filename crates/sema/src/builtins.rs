@@ -180,11 +180,18 @@ impl Analyzer<'_> {
                 if ft.is_matrix() || tt.is_matrix() {
                     return self.error(span, "`seq` needs scalar bounds");
                 }
-                // The step never drives the result type (DAPHNE's default step is si8 1).
-                let vt = ft.value_type().promote(tt.value_type());
-                let inc = match a[2] {
-                    Some(e) => self.scalar_as(e, Type::Scalar(vt))?,
-                    None => coerce(constant(Constant::Int(1), ValueType::Si8, span), Type::Scalar(vt)),
+                // A given step takes part in the promotion; the default one (DAPHNE's si8 1) does not.
+                let bounds = ft.value_type().promote(tt.value_type());
+                let (inc, vt) = match a[2] {
+                    Some(e) => {
+                        let (inc, it) = self.value(e)?;
+                        if !it.is_scalar() {
+                            return self.error(e.span, "`seq` needs a scalar step");
+                        }
+                        let vt = bounds.promote(it.value_type());
+                        (coerce(inc, Type::Scalar(vt)), vt)
+                    }
+                    None => (coerce(constant(Constant::Int(1), ValueType::Si8, span), Type::Scalar(bounds)), bounds),
                 };
                 let (from, to) = (coerce(from, Type::Scalar(vt)), coerce(to, Type::Scalar(vt)));
                 Ok(op_expr(Op::Seq, vec![from, to, inc], Some(Type::Matrix(vt)), span))

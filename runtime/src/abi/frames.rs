@@ -311,13 +311,8 @@ pub unsafe extern "C" fn daphne_group_join(
                 borrow_str(rhs_agg)?,
             )
         };
-        let (sums, tids) = frame_ops::group_join(
-            lhs.as_frame()?,
-            rhs.as_frame()?,
-            &lhs_on,
-            &rhs_on,
-            &rhs_agg,
-        )?;
+        let (sums, tids) =
+            frame_ops::group_join(lhs.as_frame()?, rhs.as_frame()?, &lhs_on, &rhs_on, &rhs_agg)?;
         // SAFETY: the out-pointers are writable by this function's contract.
         unsafe { super::write_results([(res, sums.into()), (lhs_tids, tids.into())]) }
     })

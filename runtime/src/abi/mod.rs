@@ -45,6 +45,10 @@ mod printing;
 mod reorganization;
 mod strings;
 
+pub use crate::sched::capi::{
+    daphne_pipeline_last_error, daphne_pipeline_max_workers, daphne_pipeline_run,
+    daphne_pipeline_run_worker,
+};
 pub use aggregation::*;
 pub use elementwise::*;
 pub use frames::*;
@@ -57,7 +61,6 @@ pub use matrix_ops::*;
 pub use printing::*;
 pub use reorganization::*;
 pub use strings::*;
-pub use crate::sched::capi::{daphne_pipeline_last_error, daphne_pipeline_max_workers, daphne_pipeline_run, daphne_pipeline_run_worker};
 
 /// `(name, address)` of every exported function, for registering the runtime with a JIT.
 pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {

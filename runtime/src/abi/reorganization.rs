@@ -6,7 +6,8 @@ use super::{borrow_matrix, borrow_object, ffi_guard, leak_str, new_handle, to_in
 use crate::element::Element;
 use crate::error::RtResult;
 use crate::kernels::reorganization;
-use crate::object::Object;
+use crate::csr::CsrMatrix;
+use crate::object::{Data, Object};
 use crate::value_type::ValueType;
 
 /// `reshape(arg, rows, cols)`: the same cells in row-major order with a new shape.
@@ -17,12 +18,16 @@ use crate::value_type::ValueType;
 pub unsafe extern "C" fn daphne_reshape(arg: *mut Object, rows: i64, cols: i64) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
+        let sparse = matches!(unsafe { borrow_object(arg) }?.data(), Data::Csr(_));
+        // SAFETY: as above.
         let arg = unsafe { borrow_matrix(arg) }?;
         let (rows, cols) = (
             to_index(rows, "number of rows")?,
             to_index(cols, "number of columns")?,
         );
-        reorganization::reshape(arg, rows, cols).map(new_handle)
+        let reshaped = reorganization::reshape(arg, rows, cols)?;
+        // A CSR matrix stays CSR, as in DAPHNE.
+        if sparse { CsrMatrix::from_dense(&reshaped).map(new_handle) } else { Ok(new_handle(reshaped)) }
     })
 }
 

@@ -436,6 +436,48 @@ mod tests {
     }
 
     #[test]
+    fn contiguous_fast_paths_match_views_bit_for_bit() {
+        // -0.0 first cells: each line starts from its first cell, not from +0.
+        let mut cells: Vec<f64> = (0..7 * 5)
+            .map(|i| ((i * 37) % 11) as f64 * 0.1 - 0.5)
+            .collect();
+        cells[0] = -0.0;
+        cells[5] = -0.0;
+        let wide = DenseMatrix::from_vec(7, 6, {
+            let mut padded = Vec::new();
+            for row in cells.chunks(5) {
+                padded.extend_from_slice(row);
+                padded.push(99.0);
+            }
+            padded
+        })
+        .unwrap();
+        let view = Matrix::from(wide.slice(0..7, 0..5).unwrap());
+        let flat = matrix(7, 5, cells);
+        for op in [AggOp::SUM, AggOp::PROD, AggOp::MIN, AggOp::MAX, AggOp::VAR] {
+            for axis in [Axis::Rows, Axis::Cols] {
+                let bits = |m: &Matrix| {
+                    let out = agg_axis(op, axis, ValueType::F64, m).unwrap();
+                    out.dense::<f64>()
+                        .unwrap()
+                        .to_vec()
+                        .iter()
+                        .map(|v| v.to_bits())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(bits(&flat), bits(&view), "{op:?} {axis:?}");
+            }
+        }
+        let sum = agg_axis(
+            AggOp::SUM,
+            Axis::Cols,
+            ValueType::F64,
+            &matrix(1, 1, vec![-0.0]),
+        );
+        assert!(sum.unwrap().get::<f64>(0, 0).unwrap().is_sign_negative());
+    }
+
+    #[test]
     fn empty_full_aggregations() {
         let empty = matrix::<f64>(0, 3, vec![]);
         assert_eq!(agg_all::<f64>(AggOp::SUM, &empty), Ok(0.0));

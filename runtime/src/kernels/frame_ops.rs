@@ -135,12 +135,22 @@ enum Key {
 fn join_keys(op: &str, frame: &Frame, label: &str) -> RtResult<Vec<Key>> {
     let column = frame.column_by_label(label)?;
     match column.value_type() {
-        ValueType::STR => Ok(column.to_dense::<String>()?.to_vec().into_iter().map(Key::Str).collect()),
+        ValueType::STR => Ok(column
+            .to_dense::<String>()?
+            .to_vec()
+            .into_iter()
+            .map(Key::Str)
+            .collect()),
         vt if vt.is_float() => bail!(
             "{op}: the key column '{label}' must hold integers or strings, not {}",
             vt.cpp_name()
         ),
-        _ => Ok(column.to_dense::<i64>()?.to_vec().into_iter().map(Key::Int).collect()),
+        _ => Ok(column
+            .to_dense::<i64>()?
+            .to_vec()
+            .into_iter()
+            .map(Key::Int)
+            .collect()),
     }
 }
 
@@ -153,9 +163,14 @@ fn key_pair(
     r_on: &str,
 ) -> RtResult<(Vec<Key>, Vec<Key>)> {
     let (l, r) = (join_keys(op, lhs, l_on)?, join_keys(op, rhs, r_on)?);
-    let is_str = |f: &Frame, label| f.column_by_label(label).map(|c| c.value_type() == ValueType::STR);
+    let is_str = |f: &Frame, label| {
+        f.column_by_label(label)
+            .map(|c| c.value_type() == ValueType::STR)
+    };
     if is_str(lhs, l_on)? != is_str(rhs, r_on)? {
-        bail!("{op}: the key columns '{l_on}' and '{r_on}' must both hold strings or both integers");
+        bail!(
+            "{op}: the key columns '{l_on}' and '{r_on}' must both hold strings or both integers"
+        );
     }
     Ok((l, r))
 }
@@ -367,7 +382,11 @@ mod tests {
     }
 
     fn frame(columns: Vec<Matrix>, labels: &[&str]) -> Frame {
-        Frame::new(columns, Some(labels.iter().map(|l| l.to_string()).collect())).unwrap()
+        Frame::new(
+            columns,
+            Some(labels.iter().map(|l| l.to_string()).collect()),
+        )
+        .unwrap()
     }
 
     /// The frame as DaphneDSL `print` shows it.
@@ -380,7 +399,10 @@ mod tests {
     /// `f1` and `f2` of DAPHNE's `test/api/cli/operations/{innerJoin,semiJoin}_1.daphne`.
     fn join_inputs() -> (Frame, Frame) {
         (
-            frame(vec![column(vec![1i64, 2]), column(vec![3i64, 4])], &["a", "b"]),
+            frame(
+                vec![column(vec![1i64, 2]), column(vec![3i64, 4])],
+                &["a", "b"],
+            ),
             frame(
                 vec![column(vec![3i64, 4, 5]), column(vec![6i64, 7, 8])],
                 &["c", "d"],
@@ -403,7 +425,10 @@ mod tests {
             ],
             &["k", "v"],
         );
-        let left = frame(vec![column(vec!["x".to_owned(), "z".to_owned()])], &["name"]);
+        let left = frame(
+            vec![column(vec!["x".to_owned(), "z".to_owned()])],
+            &["name"],
+        );
         let joined = inner_join(&left, &names, "name", "k").unwrap();
         assert_eq!(
             printed(&joined),
@@ -428,7 +453,10 @@ mod tests {
     fn group_join_sums_matches_per_left_key() {
         let left = frame(vec![column(vec![7i64, 5, 7, 9])], &["id"]);
         let right = frame(
-            vec![column(vec![5i64, 7, 5, 8]), column(vec![1.0, 2.0, 3.5, 4.0])],
+            vec![
+                column(vec![5i64, 7, 5, 8]),
+                column(vec![1.0, 2.0, 3.5, 4.0]),
+            ],
             &["fk", "x"],
         );
         let (res, tids) = group_join(&left, &right, "id", "fk", "x").unwrap();
@@ -477,8 +505,13 @@ mod tests {
     fn cartesian_pairs_every_row() {
         let (f1, f2) = join_inputs();
         let product = cartesian(&f1, &f2).unwrap();
-        assert_eq!(product.type_name(), "Frame(6x4, [a:int64_t, b:int64_t, c:int64_t, d:int64_t])");
-        assert!(printed(&product).ends_with("1 3 3 6\n1 3 4 7\n1 3 5 8\n2 4 3 6\n2 4 4 7\n2 4 5 8\n"));
+        assert_eq!(
+            product.type_name(),
+            "Frame(6x4, [a:int64_t, b:int64_t, c:int64_t, d:int64_t])"
+        );
+        assert!(
+            printed(&product).ends_with("1 3 3 6\n1 3 4 7\n1 3 5 8\n2 4 3 6\n2 4 4 7\n2 4 5 8\n")
+        );
         let empty = frame(vec![column::<i64>(vec![])], &["e"]);
         assert_eq!(cartesian(&f1, &empty).unwrap().rows(), 0);
         assert!(cartesian(&f1, &f1).is_err()); // duplicate labels
