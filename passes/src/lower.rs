@@ -1123,8 +1123,14 @@ impl<'c> Lowerer<'c> {
             return Ok(self.convert(block, loc, r, Scalar::Bool, result));
         }
         let is_cmp = matches!(bop, B::EQ | B::NE | B::LT | B::LE | B::GT | B::GE);
-        // Comparisons compute in the most general operand type; everything else in the result type.
-        let ct = if is_cmp { promote(la, lb) } else { result };
+        // Comparisons compute in the most general operand type; everything else in the result
+        // type, except that bool arithmetic is done on integers and converted back (C++:
+        // `true + true` is 2, which is `true`).
+        let ct = match (is_cmp, result) {
+            (true, _) => promote(la, lb),
+            (false, Scalar::Bool) => Scalar::Signed(64),
+            (false, r) => r,
+        };
         if ct == Scalar::Str {
             if !is_cmp {
                 return self.err(op, "this operator is not defined for strings");
