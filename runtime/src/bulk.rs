@@ -7,6 +7,7 @@
 //! own inputs only, so splitting never changes a result.
 
 use std::mem::MaybeUninit;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use crate::dense::alloc_cells;
@@ -58,6 +59,7 @@ fn advise_huge_pages<T>(_: &Vec<T>) {}
 /// # Panics
 /// If a `fill` call does not write its whole chunk (an internal bug).
 fn build<R: Send>(
+    pipeline: u64,
     n: usize,
     fill: impl Fn(usize, &mut [MaybeUninit<R>]) -> usize + Sync,
 ) -> RtResult<Vec<R>> {
@@ -68,7 +70,21 @@ fn build<R: Send>(
     } else {
         1
     };
-    let written: usize = if threads <= 1 {
+    let written: usize = if crate::sched::vectorized() && n > 0 {
+        // `--vec`: the loop is a pipeline of DaphneSched, cut by the configured scheme (and
+        // visible in its trace).
+        let base = SharedSlots(spare.as_mut_ptr());
+        let written = AtomicUsize::new(0);
+        let desc = crate::sched::PipelineDesc::new(pipeline, n);
+        crate::sched::run_pipeline(&desc, &|begin, end, _| {
+            // SAFETY: the scheduler hands out disjoint ranges within `0..n`, so each call
+            // writes a part of `spare` no other call touches.
+            let part = unsafe { std::slice::from_raw_parts_mut(base.get().add(begin), end - begin) };
+            written.fetch_add(fill(begin, part), Ordering::Relaxed);
+            Ok(())
+        })?;
+        written.into_inner()
+    } else if threads <= 1 {
         fill(0, spare)
     } else {
         let chunk = n.div_ceil(threads);
@@ -91,9 +107,27 @@ fn build<R: Send>(
     Ok(out)
 }
 
+/// The output slots of a [`build`], shared by the scheduler's workers.
+struct SharedSlots<R>(*mut MaybeUninit<R>);
+
+impl<R> SharedSlots<R> {
+    /// The base pointer (a method, so closures capture the whole `Sync` wrapper).
+    fn get(&self) -> *mut MaybeUninit<R> {
+        self.0
+    }
+}
+
+// SAFETY: workers write disjoint ranges (see `build`).
+unsafe impl<R: Send> Sync for SharedSlots<R> {}
+
+/// Pipeline ids of the bulk loops (the scheduler's AUTO learns per id).
+const MAP_PIPELINE: u64 = 1 << 32;
+const ZIP_PIPELINE: u64 = MAP_PIPELINE + 1;
+const LINE_PIPELINE: u64 = MAP_PIPELINE + 2;
+
 /// `f(a[i])` for every cell.
 pub fn map<A: Sync, R: Send>(a: &[A], f: impl Fn(&A) -> R + Sync) -> RtResult<Vec<R>> {
-    build(a.len(), |start, out| {
+    build(MAP_PIPELINE, a.len(), |start, out| {
         let src = &a[start..start + out.len()];
         for (slot, x) in out.iter_mut().zip(src) {
             slot.write(f(x));
@@ -109,7 +143,7 @@ pub fn zip<A: Sync, B: Sync, R: Send>(
     f: impl Fn(&A, &B) -> R + Sync,
 ) -> RtResult<Vec<R>> {
     assert_eq!(a.len(), b.len(), "bulk::zip of slices of different lengths");
-    build(a.len(), |start, out| {
+    build(ZIP_PIPELINE, a.len(), |start, out| {
         let end = start + out.len();
         let (xs, ys) = (&a[start..end], &b[start..end]);
         for ((slot, x), y) in out.iter_mut().zip(xs).zip(ys) {
@@ -129,7 +163,7 @@ pub fn per_line<A: Sync, R: Send>(
         width > 0 && a.len().is_multiple_of(width),
         "bulk::per_line needs whole lines"
     );
-    build(a.len() / width, |start, out| {
+    build(LINE_PIPELINE, a.len() / width, |start, out| {
         let src = &a[start * width..(start + out.len()) * width];
         for (slot, line) in out.iter_mut().zip(src.chunks_exact(width)) {
             slot.write(f(line));
