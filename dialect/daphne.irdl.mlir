@@ -316,6 +316,25 @@ irdl.dialect @daphne {
   irdl.operation @outer_gt { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
   irdl.operation @outer_ge { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
 
+  // ---- relational operations on frames ----
+  irdl.operation @cartesian { %v0 = irdl.any  %v1 = irdl.any  %v2 = irdl.any  irdl.operands(lhs: %v0, rhs: %v1)  irdl.results(res: %v2) }
+  irdl.operation @inner_join {
+    %l = irdl.any  %r = irdl.any  %s = irdl.base @daphne::@string  %n = irdl.is si64  %f = irdl.base @daphne::@frame
+    irdl.operands(lhs: %l, rhs: %r, lhs_on: %s, rhs_on: %s, num_row_res: %n)  irdl.results(res: %f)
+  }
+  irdl.operation @semi_join {
+    %l = irdl.any  %r = irdl.any  %s = irdl.base @daphne::@string  %n = irdl.is si64  %f = irdl.base @daphne::@frame  %t = irdl.base @daphne::@matrix
+    irdl.operands(lhs: %l, rhs: %r, lhs_on: %s, rhs_on: %s, num_row_res: %n)  irdl.results(res: %f, lhs_tids: %t)
+  }
+  irdl.operation @group_join {
+    %l = irdl.any  %r = irdl.any  %s = irdl.base @daphne::@string  %f = irdl.base @daphne::@frame  %t = irdl.base @daphne::@matrix
+    irdl.operands(lhs: %l, rhs: %r, lhs_on: %s, rhs_on: %s, rhs_agg: %s)  irdl.results(res: %f, lhs_tids: %t)
+  }
+  irdl.operation @group_sum {
+    %a = irdl.base @daphne::@frame  %s = irdl.base @daphne::@string  %f = irdl.base @daphne::@frame
+    irdl.operands(arg: %a, columns: variadic %s)  irdl.results(res: %f)
+  }
+
   // ---- conversion ----
   irdl.operation @cast {
     %a = irdl.any

@@ -5,7 +5,8 @@
 //! ops, so "what DAPHNE's runtime computes" is what that lowering computes, and this module
 //! mirrors it rule by rule:
 //! - element-wise arithmetic converts both operands to the *result* type and computes there
-//!   (integers wrap at the type's width, floats are IEEE in f32 or f64);
+//!   (integers wrap at the type's width, floats are IEEE in f32 or f64; a bool result is
+//!   computed in si64 and converted back);
 //! - comparisons compute in the more general operand type ([`Scalar::promote`]) and convert
 //!   the 0/1 outcome to the result type; `&&`/`||` go through bool;
 //! - integer `/` truncates and `%` keeps the dividend's sign (C); float `%` is `fmod`;
@@ -20,7 +21,7 @@
 //! `MIN / -1`, a float-to-integer conversion out of range or of NaN, a string that is not a
 //! number. A NaN computed from non-NaN operands (`0.0 / 0`, `inf % 7`) is not folded either:
 //! its sign bit differs between the processor and LLVM's constant folder. Likewise anything whose lowering this module does not reproduce exactly
-//! (arithmetic in `i1`, ordered comparisons of booleans) stays unfolded.
+//! (ordered comparisons of two booleans, unary ops with a bool result) stays unfolded.
 
 use crate::scalar::Scalar;
 use daphne_rt::BinaryOp;
@@ -198,11 +199,19 @@ pub fn binary(op: BinaryOp, (a, la): (&Lit, Scalar), (b, lb): (&Lit, Scalar), re
         };
         return bool_lit(outcome, result);
     }
-    let ct = result;
-    if matches!(ct, Scalar::Str | Scalar::Bool) {
+    // Bool arithmetic is computed on si64 and converted back (`true + true` is true).
+    let ct = if result == Scalar::Bool { Scalar::Signed(64) } else { result };
+    if ct == Scalar::Str {
         return None;
     }
     let (x, y) = (convert(a, la, ct)?, convert(b, lb, ct)?);
+    let v = arithmetic(op, x, y, ct)?;
+    convert(&v, ct, result)
+}
+
+/// `x op y` for an arithmetic `op`, both operands and the result of type `ct`.
+fn arithmetic(op: BinaryOp, x: Lit, y: Lit, ct: Scalar) -> Option<Lit> {
+    use BinaryOp as B;
     match (x, y) {
         (Lit::Int(x), Lit::Int(y)) => {
             let signed = matches!(ct, Scalar::Signed(_));
@@ -434,6 +443,9 @@ mod tests {
         assert_eq!(bin(B::LT, Lit::Str("a".into()), Scalar::Str, Lit::Str("b".into()), Scalar::Str, SI64), Some(i(1)));
         assert_eq!(bin(B::LT, i(1), Scalar::Bool, i(0), Scalar::Bool, Scalar::Bool), None);
         assert_eq!(bin(B::OR, i(0), SI64, i(2), SI64, SI64), Some(i(1)));
+        // Bool arithmetic goes through si64: true + true is 2, which is true; true - true is false.
+        assert_eq!(bin(B::ADD, i(1), Scalar::Bool, i(1), Scalar::Bool, Scalar::Bool), Some(i(1)));
+        assert_eq!(bin(B::SUB, i(1), Scalar::Bool, i(1), Scalar::Bool, Scalar::Bool), Some(i(0)));
         assert_eq!(bin(B::AND, f(f64::NAN), F64, i(1), SI64, Scalar::Unsigned(64)), Some(i(1)));
     }
 

@@ -324,7 +324,7 @@ impl<'c> Lowerer<'c> {
         let name = op.name().as_string_ref().as_str().unwrap_or("").to_string();
         match name.strip_prefix("daphne.") {
             None => self.clone_op(op, block),
-            Some(multi @ ("remove" | "eigen" | "recode")) => {
+            Some(multi @ ("remove" | "eigen" | "recode" | "semi_join" | "group_join")) => {
                 // Several results come back through out-pointers after the inputs.
                 let loc = op.location();
                 let operands: Vec<MlirValue> = op.operands().map(|v| self.get(v)).collect();
@@ -334,6 +334,7 @@ impl<'c> Lowerer<'c> {
                 let mut args = match multi {
                     "remove" => vec![operands[0], operands[1]],
                     "eigen" => vec![operands[0]],
+                    "semi_join" | "group_join" => operands.clone(),
                     _ => {
                         let order = self.bool_arg(block, loc, operands[1]);
                         let codes = op.result(0).ok().and_then(|r| kind_of(r.r#type()));
@@ -345,6 +346,8 @@ impl<'c> Lowerer<'c> {
                 let f = match multi {
                     "remove" => "daphne_list_remove",
                     "eigen" => "daphne_eigen",
+                    "semi_join" => "daphne_semi_join",
+                    "group_join" => "daphne_group_join",
                     _ => "daphne_recode",
                 };
                 self.call(block, loc, f, &args, None);
@@ -892,6 +895,13 @@ impl<'c> Lowerer<'c> {
                 }
             }
             "type_of" => self.call(block, loc, "daphne_type_of", &operands, Some(ptr)).expect("result"),
+            "cartesian" => self.call(block, loc, "daphne_cartesian", &operands, Some(ptr)).expect("result"),
+            "inner_join" => self.call(block, loc, "daphne_inner_join", &operands, Some(ptr)).expect("result"),
+            "group_sum" => {
+                let (groups, sum) = operands[1..].split_at(operands.len() - 2);
+                let (n, cols) = self.pointer_array(block, loc, groups);
+                self.call(block, loc, "daphne_group_sum", &[operands[0], cols, n, sum[0]], Some(ptr)).expect("result")
+            }
             "sparsity" => self.call(block, loc, "daphne_sparsity", &operands, Some(self.f64t())).expect("result"),
             "is_symmetric" => self.call(block, loc, "daphne_is_symmetric", &operands, Some(self.i(1))).expect("result"),
             "tri" => {

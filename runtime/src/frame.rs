@@ -61,6 +61,15 @@ impl Frame {
         })
     }
 
+    /// The columns at `picks`, in that order (repeats allowed); the row count is kept even
+    /// when no column is picked.
+    pub fn select_columns(&self, picks: &[usize]) -> RtResult<Self> {
+        let columns = picks.iter().map(|&i| self.columns[i].clone()).collect();
+        let labels: Vec<String> = picks.iter().map(|&i| self.labels[i].clone()).collect();
+        check_unique(&labels)?;
+        Ok(Self { rows: self.rows, columns, labels })
+    }
+
     /// The number of rows.
     pub fn rows(&self) -> usize {
         self.rows

@@ -118,6 +118,7 @@ impl Analyzer<'_> {
             "createFrame" => return self.create_frame(args, span),
             "setColLabels" | "setColLabelsPrefix" => return self.set_labels(name, args, span),
             "createList" | "length" | "append" | "remove" => return self.list_builtin(name, args, span),
+            "cartesian" | "innerJoin" | "semiJoin" | "groupJoin" | "groupSum" => return self.relational(name, args, span),
             _ => {}
         }
         if let Some(result) = self.kernel_builtin(name, args, span) {

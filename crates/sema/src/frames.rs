@@ -7,7 +7,7 @@
 
 use crate::hir::{Constant, Expr, ExprKind, Op};
 use crate::types::{Column, Schema, SchemaInfo, Type, ValueType};
-use crate::{Analyzer, Res, coerce, op_expr};
+use crate::{Analyzer, Res, coerce, constant, op_expr};
 use daphne_syntax::ast::{self, Span};
 
 /// The label DAPHNE gives column `i` of a frame made without labels.
@@ -245,6 +245,59 @@ impl Analyzer<'_> {
         };
         let v = if let Type::Scalar(vt) = ty { coerce(v, Type::Matrix(vt)) } else { v };
         Ok(op_expr(Op::Cast, vec![v], Some(Type::Frame(schema)), span))
+    }
+
+    /// The relational builtins on frames: `cartesian`, `innerJoin`, `semiJoin`, `groupJoin`,
+    /// `groupSum`. Column names must be strings.
+    pub(crate) fn relational(&mut self, name: &str, args: &[ast::Arg], span: Span) -> Res<Expr> {
+        if let Some(a) = args.iter().find(|a| a.name.is_some()) {
+            return self.error(a.value.span, format!("`{name}` takes positional arguments only"));
+        }
+        let (frames, strings) = match name {
+            "cartesian" => (2, 0..=0),
+            "innerJoin" | "semiJoin" => (2, 2..=3),
+            "groupJoin" => (2, 3..=3),
+            _ => (1, 2..=usize::MAX),
+        };
+        if args.len() < frames || !strings.contains(&(args.len() - frames)) {
+            return self.error(span, format!("wrong number of arguments for `{name}`"));
+        }
+        let mut ops = Vec::new();
+        let mut schemas = Vec::new();
+        for a in &args[..frames] {
+            let (v, ty) = self.value(&a.value)?;
+            let Type::Frame(schema) = ty else {
+                return self.error(a.value.span, format!("`{name}` needs frames, found {ty}"));
+            };
+            ops.push(v);
+            schemas.push(schema);
+        }
+        for (i, a) in args[frames..].iter().enumerate() {
+            // innerJoin/semiJoin's optional fifth argument is a row-count hint.
+            let ty = if matches!(name, "innerJoin" | "semiJoin") && i == 2 { ValueType::Si64 } else { ValueType::Str };
+            ops.push(self.scalar_as(&a.value, Type::Scalar(ty))?);
+        }
+        if matches!(name, "innerJoin" | "semiJoin") && ops.len() == 4 {
+            ops.push(constant(Constant::Int(-1i64 as u64), ValueType::Si64, span));
+        }
+        let joined = match (schemas[0].columns(), schemas.get(1).and_then(|s| s.columns())) {
+            (Some(mut l), Some(r)) => {
+                l.extend(r);
+                Schema::of(l)
+            }
+            _ => Schema::UNKNOWN,
+        };
+        let tids = Type::Matrix(ValueType::Ui64);
+        Ok(match name {
+            "cartesian" => op_expr(Op::Cartesian, ops, Some(Type::Frame(joined)), span),
+            "innerJoin" => op_expr(Op::InnerJoin, ops, Some(Type::Frame(joined)), span),
+            "groupSum" => op_expr(Op::GroupSum, ops, Some(Type::Frame(Schema::UNKNOWN)), span),
+            _ => {
+                let op = if name == "semiJoin" { Op::SemiJoin } else { Op::GroupJoin };
+                let results = vec![Type::Frame(Schema::UNKNOWN), tids];
+                Expr { kind: ExprKind::MultiOp { op, args: ops, results, kernel_hint: None }, ty: None, span }
+            }
+        })
     }
 }
 

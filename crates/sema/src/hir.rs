@@ -389,6 +389,16 @@ ops! {
     Append = "append",
     /// `remove(L, i)`: the list without element `i`, and that element
     Remove = "remove",
+    /// `cartesian(F, G)`
+    Cartesian = "cartesian",
+    /// `innerJoin(F, G, fOn, gOn, rowHint)`
+    InnerJoin = "inner_join",
+    /// `semiJoin(F, G, fOn, gOn, rowHint)`: the result and the matching row ids of `F`
+    SemiJoin = "semi_join",
+    /// `groupJoin(F, G, fOn, gOn, gAgg)`: the result and the row ids of `F`
+    GroupJoin = "group_join",
+    /// `groupSum(F, groupColumns..., sumColumn)`
+    GroupSum = "group_sum",
     /// `reverse(X)`
     Reverse = "reverse",
     /// `diagMatrix(v)`

@@ -4,9 +4,12 @@
 //! negative values count from the end, `hi == i64::MAX` is the end, `hi == i64::MIN` selects
 //! the single position `lo`.
 
-use super::{borrow_matrix, ffi_guard, new_handle};
+use super::{borrow_matrix, borrow_object, ffi_guard, new_handle};
+use crate::error::RtResult;
+use crate::frame::Frame;
 use crate::kernels::indexing::{self, Axis};
-use crate::object::Object;
+use crate::matrix::Matrix;
+use crate::object::{Data, Object};
 
 /// `X[lo:hi, ]` as a zero-copy view.
 ///
@@ -46,9 +49,21 @@ pub unsafe extern "C" fn daphne_extract_rows(
 ) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
-        let (arg, positions) = unsafe { (borrow_matrix(arg)?, borrow_matrix(positions)?) };
-        indexing::extract(arg, Axis::Rows, positions).map(new_handle)
+        let positions = unsafe { borrow_matrix(positions) }?;
+        // SAFETY: as above.
+        rows_of(unsafe { borrow_object(arg) }?, |m| indexing::extract(m, Axis::Rows, positions))
     })
+}
+
+/// Applies a row selection to a matrix, or to every column of a frame (keeping its labels).
+fn rows_of(arg: &Object, select: impl Fn(&Matrix) -> RtResult<Matrix>) -> RtResult<*mut Object> {
+    match arg.data() {
+        Data::Frame(frame) => {
+            let columns = frame.columns().iter().map(&select).collect::<RtResult<Vec<_>>>()?;
+            Frame::new(columns, Some(frame.labels().to_vec())).map(new_handle)
+        }
+        _ => select(arg.as_matrix()?).map(new_handle),
+    }
 }
 
 /// `X[, positions]` (see [`daphne_extract_rows`]).
@@ -62,8 +77,16 @@ pub unsafe extern "C" fn daphne_extract_cols(
 ) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
-        let (arg, positions) = unsafe { (borrow_matrix(arg)?, borrow_matrix(positions)?) };
-        indexing::extract(arg, Axis::Cols, positions).map(new_handle)
+        let positions = unsafe { borrow_matrix(positions) }?;
+        // SAFETY: as above.
+        match unsafe { borrow_object(arg) }?.data() {
+            Data::Frame(frame) => {
+                let picks = indexing::picks(Axis::Cols, frame.cols(), positions)?;
+                frame.select_columns(&picks).map(new_handle)
+            }
+            // SAFETY: as above.
+            _ => indexing::extract(unsafe { borrow_matrix(arg) }?, Axis::Cols, positions).map(new_handle),
+        }
     })
 }
 
@@ -75,8 +98,9 @@ pub unsafe extern "C" fn daphne_extract_cols(
 pub unsafe extern "C" fn daphne_filter_rows(arg: *mut Object, bits: *mut Object) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
-        let (arg, bits) = unsafe { (borrow_matrix(arg)?, borrow_matrix(bits)?) };
-        indexing::filter(arg, Axis::Rows, bits).map(new_handle)
+        let bits = unsafe { borrow_matrix(bits) }?;
+        // SAFETY: as above.
+        rows_of(unsafe { borrow_object(arg) }?, |m| indexing::filter(m, Axis::Rows, bits))
     })
 }
 

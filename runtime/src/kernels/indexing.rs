@@ -98,12 +98,18 @@ fn vector_values(op: &str, vector: &Matrix) -> RtResult<Vec<f64>> {
 /// `X[positions, ]` or `X[, positions]`: positions in any order, with repeats; floats are
 /// truncated, negative positions count from the end.
 pub fn extract(arg: &Matrix, axis: Axis, positions: &Matrix) -> RtResult<Matrix> {
+    let picks = picks(axis, axis.extent(arg), positions)?;
+    dispatch_matrix!(arg, dense => Ok(Matrix::from(gather(dense, axis, &picks)?)))
+}
+
+/// The positions in `positions` (a numeric vector) as indexes into `n` rows or columns:
+/// negatives count from the end; NaN and out-of-range positions are errors.
+pub fn picks(axis: Axis, n: usize, positions: &Matrix) -> RtResult<Vec<usize>> {
     let op = match axis {
         Axis::Rows => "extractRow",
         Axis::Cols => "extractCol",
     };
-    let n = axis.extent(arg);
-    let picks = vector_values(op, positions)?
+    vector_values(op, positions)?
         .into_iter()
         .map(|value| {
             let shifted = if value < 0.0 { value + n as f64 } else { value };
@@ -119,8 +125,7 @@ pub fn extract(arg: &Matrix, axis: Axis, positions: &Matrix) -> RtResult<Matrix>
             }
             Ok(shifted as usize)
         })
-        .collect::<RtResult<Vec<usize>>>()?;
-    dispatch_matrix!(arg, dense => Ok(Matrix::from(gather(dense, axis, &picks)?)))
+        .collect()
 }
 
 /// `X[[bits, ]]` or `X[[, bits]]`: the rows or columns whose bit is non-zero.
