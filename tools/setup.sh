@@ -5,6 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   llvm-22-dev libmlir-22-dev libclang-22-dev libpolly-22-dev   # LLVM/MLIR 22 (melior, inkwell)
+  llvm-22-tools                                                # FileCheck for the pass tests
   libzstd-dev zlib1g-dev                                       # llvm-config --system-libs
   libopenblas-dev                                              # BLAS/LAPACK for matmul, solve
 )

@@ -130,7 +130,7 @@ mod tests {
     fn verifier_rejects_wrong_operand_types() {
         let ctx = new_context().unwrap();
         let bad = r#"func.func @f(%x: f64) {
-            %n = "daphne.num_rows"(%x) : (f64) -> index
+            %n = "daphne.transpose"(%x) : (f64) -> !daphne.matrix<f64>
             return }"#;
         // IRDL constraints are checked when the op is parsed (or at the latest by the verifier).
         let accepted = Module::parse(&ctx, bad).is_some_and(|m| m.as_operation().verify());

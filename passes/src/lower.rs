@@ -478,10 +478,23 @@ impl<'c> Lowerer<'c> {
                 let name = if a < b { "arith.extf" } else { "arith.truncf" };
                 self.emit(block, name, loc, &[v], to_ty)
             }
-            (Scalar::Float(_), _) => {
-                let name = if matches!(to, Scalar::Signed(_)) { "arith.fptosi" } else { "arith.fptoui" };
-                self.emit(block, name, loc, &[v], to_ty)
+            (Scalar::Float(_), Scalar::Signed(bits)) => {
+                // C++ on x86-64 (cvttsd2si): NaN and out-of-range values give the minimum
+                // integer; LLVM's fptosi would give poison.
+                let f = self.scalar_type(from);
+                let limit = self.const_float(block, loc, 2f64.powi(bits as i32 - 1), f);
+                let neg_limit = self.const_float(block, loc, -(2f64.powi(bits as i32 - 1)), f);
+                let too_big = self.cmpf(block, loc, "oge", v, limit);
+                let too_small = self.cmpf(block, loc, "olt", v, neg_limit);
+                let nan = self.cmpf(block, loc, "uno", v, v);
+                let out = self.emit(block, "arith.ori", loc, &[too_big, too_small], self.i(1));
+                let out = self.emit(block, "arith.ori", loc, &[out, nan], self.i(1));
+                let safe = self.select(block, loc, out, neg_limit, v);
+                let converted = self.emit(block, "arith.fptosi", loc, &[safe], to_ty);
+                let min = self.const_int(block, loc, i64::MIN >> (64 - bits), to_ty);
+                self.select(block, loc, out, min, converted)
             }
+            (Scalar::Float(_), _) => self.emit(block, "arith.fptoui", loc, &[v], to_ty),
             (_, Scalar::Float(_)) => {
                 let name = if signed { "arith.sitofp" } else { "arith.uitofp" };
                 self.emit(block, name, loc, &[v], to_ty)
@@ -812,7 +825,14 @@ impl<'c> Lowerer<'c> {
                 }
                 let vt = self.i32c(block, loc, res_vt);
                 args.push(vt);
-                self.call(block, loc, "daphne_cond", &args, Some(ptr)).expect("result")
+                let r = self.call(block, loc, "daphne_cond", &args, Some(ptr)).expect("result");
+                // The 1x1 matrices made for scalar branches are temporaries of this op.
+                for (v, k) in args[1..3].iter().zip(&kinds[1..]) {
+                    if matches!(k, Some(Kind::Scalar(_))) {
+                        self.call(block, loc, "daphne_decref", &[*v], None);
+                    }
+                }
+                r
             }
             "cast" => match (kinds[0], result_kind) {
                 (Some(Kind::Scalar(from)), Some(Kind::Scalar(to))) => self.convert(block, loc, operands[0], from, to),
@@ -1155,7 +1175,8 @@ impl<'c> Lowerer<'c> {
         let y = self.convert(block, loc, b, lb, ct);
         let ty = self.scalar_type(ct);
         let float = matches!(ct, Scalar::Float(_));
-        let signed = matches!(ct, Scalar::Signed(_) | Scalar::Bool);
+        // bool compares as 0 < 1 (unsigned): i1's signed reading would make `true` -1.
+        let signed = matches!(ct, Scalar::Signed(_));
         if is_cmp {
             let c = if float {
                 let p = match bop {

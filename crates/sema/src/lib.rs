@@ -702,7 +702,16 @@ fn convert_constant(c: &Constant, from: ValueType, to: ValueType) -> Option<Cons
             let bits = match c {
                 Constant::Int(bits) => *bits,
                 Constant::Bool(b) => *b as u64,
-                Constant::Float(f) if to.is_signed_int() => *f as i64 as u64,
+                Constant::Float(f) if to.is_signed_int() => {
+                    // C++ on x86-64: NaN and out-of-range values give the minimum integer.
+                    let bits = match to {
+                        V::Si8 => 8,
+                        V::Si32 => 32,
+                        _ => 64,
+                    };
+                    let limit = 2f64.powi(bits - 1);
+                    if f.is_nan() || *f >= limit || *f < -limit { (i64::MIN >> (64 - bits)) as u64 } else { *f as i64 as u64 }
+                }
                 Constant::Float(f) => *f as u64,
                 Constant::Str(_) => return None,
             };
