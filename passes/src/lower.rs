@@ -8,6 +8,8 @@
 //! The script's `main` becomes `daphne_script_main`, wrapped by a C `main` that initialises
 //! and finishes the runtime.
 
+use crate::fold::binary_op;
+use crate::scalar::Scalar;
 use daphne_rt::{AggOp, BinaryOp, UnaryOp, ValueType as RtType};
 use melior::{
     Context,
@@ -84,18 +86,13 @@ impl Carrier {
     }
 }
 
-/// The scalar kinds of the daphne level, with signedness.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Scalar {
-    Bool,
-    Signed(u32),
-    Unsigned(u32),
-    Index,
-    Float(u32),
-    Str,
+/// How scalars cross the runtime ABI: the carrier of each type and its value-type code.
+trait Abi {
+    fn carrier(self) -> Carrier;
+    fn rt_type(self) -> RtType;
 }
 
-impl Scalar {
+impl Abi for Scalar {
     fn carrier(self) -> Carrier {
         match self {
             Scalar::Bool | Scalar::Signed(_) => Carrier::I64,
@@ -103,10 +100,6 @@ impl Scalar {
             Scalar::Float(_) => Carrier::F64,
             Scalar::Str => Carrier::Str,
         }
-    }
-
-    fn is_int(self) -> bool {
-        matches!(self, Scalar::Bool | Scalar::Signed(_) | Scalar::Unsigned(_) | Scalar::Index)
     }
 
     fn rt_type(self) -> RtType {
@@ -136,19 +129,6 @@ enum Kind {
     List(Scalar),
 }
 
-fn scalar_name(text: &str) -> Option<Scalar> {
-    Some(match text {
-        "i1" => Scalar::Bool,
-        "index" => Scalar::Index,
-        "f32" => Scalar::Float(32),
-        "f64" => Scalar::Float(64),
-        "!daphne.string" => Scalar::Str,
-        t if t.starts_with("si") => Scalar::Signed(t[2..].parse().ok()?),
-        t if t.starts_with("ui") => Scalar::Unsigned(t[2..].parse().ok()?),
-        t if t.starts_with('i') => Scalar::Signed(t[1..].parse().ok()?),
-        _ => return None,
-    })
-}
 
 fn kind_of(ty: Type) -> Option<Kind> {
     let text = ty.to_string();
@@ -159,11 +139,11 @@ fn kind_of(ty: Type) -> Option<Kind> {
         return Some(Kind::Column);
     }
     if let Some(inner) = text.strip_prefix("!daphne.list<").and_then(|t| t.strip_suffix('>')) {
-        return scalar_name(inner).map(Kind::List);
+        return Scalar::parse(inner).map(Kind::List);
     }
     match text.strip_prefix("!daphne.matrix<").and_then(|t| t.strip_suffix('>')) {
-        Some(inner) => scalar_name(inner).map(Kind::Matrix),
-        None => scalar_name(&text).map(Kind::Scalar),
+        Some(inner) => Scalar::parse(inner).map(Kind::Matrix),
+        None => Scalar::parse(&text).map(Kind::Scalar),
     }
 }
 
@@ -1157,7 +1137,7 @@ impl<'c> Lowerer<'c> {
         // type, except that bool arithmetic is done on integers and converted back (C++:
         // `true + true` is 2, which is `true`).
         let ct = match (is_cmp, result) {
-            (true, _) => promote(la, lb),
+            (true, _) => Scalar::promote(la, lb),
             (false, Scalar::Bool) => Scalar::Signed(64),
             (false, r) => r,
         };
@@ -1386,48 +1366,7 @@ impl<'c> Lowerer<'c> {
     }
 }
 
-fn promote(a: Scalar, b: Scalar) -> Scalar {
-    fn rank(s: Scalar) -> u32 {
-        match s {
-            Scalar::Bool => 0,
-            Scalar::Signed(8) => 1,
-            Scalar::Unsigned(8) => 2,
-            Scalar::Signed(32) => 3,
-            Scalar::Unsigned(32) => 4,
-            Scalar::Index => 5,
-            Scalar::Signed(_) => 6,
-            Scalar::Unsigned(_) => 7,
-            Scalar::Float(32) => 8,
-            Scalar::Float(_) => 9,
-            Scalar::Str => 10,
-        }
-    }
-    if rank(a) >= rank(b) { a } else { b }
-}
 
-fn binary_op(name: &str) -> Option<BinaryOp> {
-    use BinaryOp as B;
-    Some(match name {
-        "ew_add" => B::ADD,
-        "ew_sub" => B::SUB,
-        "ew_mul" => B::MUL,
-        "ew_div" => B::DIV,
-        "ew_pow" => B::POW,
-        "ew_mod" => B::MOD,
-        "ew_log" => B::LOG,
-        "ew_min" => B::MIN,
-        "ew_max" => B::MAX,
-        "ew_and" => B::AND,
-        "ew_or" => B::OR,
-        "ew_eq" => B::EQ,
-        "ew_neq" => B::NE,
-        "ew_lt" => B::LT,
-        "ew_le" => B::LE,
-        "ew_gt" => B::GT,
-        "ew_ge" => B::GE,
-        _ => return None,
-    })
-}
 
 fn unary_op(name: &str) -> Option<UnaryOp> {
     use UnaryOp as U;
