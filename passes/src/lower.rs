@@ -6,7 +6,7 @@
 //! scalar arithmetic or by calls into the runtime's C ABI (`daphne_*` in `daphne_rt::abi`).
 //! Signedness, which MLIR's arith dialect does not carry, is read from the daphne-level types.
 //! The script's `main` becomes `daphne_script_main`, wrapped by a C `main` that initialises
-//! and finishes the runtime.
+//! the runtime (with the scheduler options given at compile time) and finishes it.
 
 use crate::fold::binary_op;
 use crate::scalar::Scalar;
@@ -37,7 +37,7 @@ pub struct LowerError {
 }
 
 /// Lowers a verified daphne-dialect module into a new module of upstream dialects.
-pub fn lower<'c>(context: &'c Context, src: &Module<'c>) -> Result<Module<'c>, LowerError> {
+pub fn lower<'c>(context: &'c Context, src: &Module<'c>, sched_defaults: &str) -> Result<Module<'c>, LowerError> {
     let dst = Module::new(Location::unknown(context));
     let mut l = Lowerer {
         context,
@@ -52,7 +52,7 @@ pub fn lower<'c>(context: &'c Context, src: &Module<'c>) -> Result<Module<'c>, L
         l.top_level(o)?;
         op = o.next_in_block();
     }
-    l.finish();
+    l.finish(sched_defaults);
     Ok(dst)
 }
 
@@ -1317,13 +1317,18 @@ impl<'c> Lowerer<'c> {
         }
     }
 
-    /// Declares the runtime functions and adds the C `main` wrapper.
-    fn finish(&mut self) {
+    /// Declares the runtime functions and adds the C `main` wrapper, which initialises the
+    /// runtime with the scheduler options `sched_defaults`, runs the script and finishes.
+    fn finish(&mut self, sched_defaults: &str) {
         let loc = Location::unknown(self.context);
-        for name in ["daphne_runtime_init", "daphne_runtime_finish"] {
-            self.decls.entry(name.into()).or_insert((vec![], vec![]));
+        let entry = Block::new(&[]);
+        let defaults = self.string_literal(&entry, loc, sched_defaults);
+        self.call(&entry, loc, "daphne_runtime_init_with", &[defaults], None);
+        for callee in [SCRIPT_MAIN, "daphne_runtime_finish"] {
+            self.call(&entry, loc, callee, &[], None);
         }
-        self.decls.entry(SCRIPT_MAIN.into()).or_insert((vec![], vec![]));
+        let zero = self.const_int(&entry, loc, 0, self.i(32));
+        entry.append_operation(self.build("func.return", loc, &[zero], &[]));
         let body = self.module_body();
         for (name, (ins, outs)) in &self.decls {
             if name == SCRIPT_MAIN {
@@ -1341,16 +1346,6 @@ impl<'c> Lowerer<'c> {
                 .expect("declaration");
             body.append_operation(decl);
         }
-        let entry = Block::new(&[]);
-        for callee in ["daphne_runtime_init", SCRIPT_MAIN, "daphne_runtime_finish"] {
-            let call = OperationBuilder::new("func.call", loc)
-                .add_attributes(&[(Identifier::new(self.context, "callee"), FlatSymbolRefAttribute::new(self.context, callee).into())])
-                .build()
-                .expect("call");
-            entry.append_operation(call);
-        }
-        let zero = self.const_int(&entry, loc, 0, self.i(32));
-        entry.append_operation(self.build("func.return", loc, &[zero], &[]));
         let region = Region::new();
         region.append_block(entry);
         let fty = FunctionType::new(self.context, &[], &[self.i(32)]);

@@ -13,7 +13,22 @@ use crate::output;
 /// configured it already; a bad value is reported once and ends the program with exit code 1.
 #[unsafe(no_mangle)]
 pub extern "C" fn daphne_runtime_init() {
-    if let Err(error) = crate::sched::init_from_env() {
+    init(Ok(""))
+}
+
+/// [`daphne_runtime_init`] with scheduler options baked in by `daphne build` (flags as in
+/// `DAPHNE_SCHED_ARGS`, which overrides them).
+///
+/// # Safety
+/// `sched_defaults` is null or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_runtime_init_with(sched_defaults: *const c_char) {
+    // SAFETY: forwarded from this function's contract.
+    init(unsafe { borrow_str(sched_defaults) }.map(|s| s.into_owned()).as_deref().map_err(|e| e.to_string()))
+}
+
+fn init(sched_defaults: Result<&str, String>) {
+    if let Err(error) = sched_defaults.and_then(|d| crate::sched::init_with_defaults(d).map_err(|e| e.to_string())) {
         eprintln!("error: {error}");
         std::process::exit(1);
     }

@@ -212,6 +212,7 @@ pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
         daphne_to_csr,
         // lifecycle and errors
         daphne_runtime_init,
+        daphne_runtime_init_with,
         daphne_runtime_finish,
         daphne_flush,
         daphne_stop,

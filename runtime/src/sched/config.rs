@@ -337,6 +337,13 @@ impl SchedConfig {
     /// and `DAPHNE_CST_TASK_SIZE`.
     pub fn from_env() -> Result<Self, ConfigError> {
         let mut config = Self::default();
+        config.apply_env()?;
+        Ok(config)
+    }
+
+    /// Applies `DAPHNE_CST_TASK_SIZE` and `DAPHNE_SCHED_ARGS` on top of this configuration.
+    pub fn apply_env(&mut self) -> Result<(), ConfigError> {
+        let config = self;
         if let Ok(size) = std::env::var(ENV_CST) {
             config.cst_chunk = Some(parse_positive(ENV_CST, &size).map_err(|_| {
                 ConfigError::new(format!(
@@ -349,7 +356,7 @@ impl SchedConfig {
                 .apply_args(&args)
                 .map_err(|error| ConfigError::new(format!("in {ENV_ARGS}: {error}")))?;
         }
-        Ok(config)
+        Ok(())
     }
 
     /// Applies flags separated by white space, each `--name` or `--name=value`.
@@ -455,6 +462,12 @@ pub fn configure(config: SchedConfig) -> Result<(), ConfigError> {
 /// already installed. Native binaries call this at start-up so that a bad setting is reported
 /// once, before any pipeline runs.
 pub fn init_from_env() -> Result<(), ConfigError> {
+    init_with_defaults("")
+}
+
+/// Like [`init_from_env`], with `defaults` (flags as in `DAPHNE_SCHED_ARGS`, e.g. those given
+/// to `daphne build`) applied first, so that the environment overrides them.
+pub fn init_with_defaults(defaults: &str) -> Result<(), ConfigError> {
     if CURRENT
         .read()
         .unwrap_or_else(|poison| poison.into_inner())
@@ -462,7 +475,10 @@ pub fn init_from_env() -> Result<(), ConfigError> {
     {
         return Ok(());
     }
-    configure(SchedConfig::from_env()?)
+    let mut config = SchedConfig::default();
+    config.apply_args(defaults)?;
+    config.apply_env()?;
+    configure(config)
 }
 
 /// The configuration in force: the installed one, else the environment's (installed on the

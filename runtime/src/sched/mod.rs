@@ -51,7 +51,7 @@ use crate::error::{RtResult, RuntimeError};
 
 pub use config::{
     ConfigError, FLAGS, FlagSpec, QueueLayout, SchedConfig, Scheme, VictimSelection, configure,
-    init_from_env, vectorized,
+    init_from_env, init_with_defaults, vectorized,
 };
 pub use exec::{Body, WorkerState};
 

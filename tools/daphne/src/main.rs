@@ -144,10 +144,8 @@ struct SchedArgs {
 }
 
 impl SchedArgs {
-    /// Validates the options once and installs them as the process's scheduler configuration.
-    fn configure(&self) -> Result<(), Error> {
-        use daphne_rt::sched::SchedConfig;
-        let mut config = SchedConfig::from_env().map_err(|e| usage_error(e.to_string()))?;
+    /// The options given, as flags in `DAPHNE_SCHED_ARGS` syntax (compiled into executables).
+    fn flags(&self) -> String {
         let values = [
             ("partitioning", &self.partitioning),
             ("queue_layout", &self.queue_layout),
@@ -157,11 +155,6 @@ impl SchedArgs {
             ("cst-chunk", &self.cst_chunk),
             ("sched-trace", &self.sched_trace),
         ];
-        for (name, value) in values {
-            if let Some(v) = value {
-                config.apply_flag(name, Some(v)).map_err(|e| usage_error(e.to_string()))?;
-            }
-        }
         let switches = [
             ("vec", self.vec),
             ("pre-partition", self.pre_partition),
@@ -170,11 +163,17 @@ impl SchedArgs {
             ("sched-push", self.sched_push),
             ("debug-mt", self.debug_mt),
         ];
-        for (name, set) in switches {
-            if set {
-                config.apply_flag(name, None).map_err(|e| usage_error(e.to_string()))?;
-            }
-        }
+        let mut flags: Vec<String> = values.iter().filter_map(|(n, v)| v.as_ref().map(|v| format!("--{n}={v}"))).collect();
+        flags.extend(switches.iter().filter(|(_, set)| *set).map(|(n, _)| format!("--{n}")));
+        flags.join(" ")
+    }
+
+    /// Validates the options once and installs them as the process's scheduler configuration.
+    fn configure(&self) -> Result<(), Error> {
+        use daphne_rt::sched::SchedConfig;
+        let mut config = SchedConfig::default();
+        config.apply_args(&self.flags()).map_err(|e| usage_error(e.to_string()))?;
+        config.apply_env().map_err(|e| usage_error(e.to_string()))?;
         daphne_rt::sched::configure(config).map_err(|e| usage_error(e.to_string()))
     }
 }
@@ -203,7 +202,7 @@ fn usage_error(message: String) -> Error {
 impl ScriptArgs {
     fn options(&self) -> Result<Options, Error> {
         self.sched.configure()?;
-        let mut opts = Options::default();
+        let mut opts = Options { sched_defaults: self.sched.flags(), ..Options::default() };
         for pair in self.args.iter().chain(&self.script_args) {
             let Some((name, value)) = pair.split_once('=') else {
                 return Err(usage_error(format!("script argument `{pair}` is not of the form name=value")));
