@@ -61,8 +61,8 @@ impl Frame {
         })
     }
 
-    /// The columns at `picks`, in that order (repeats allowed); the row count is kept even
-    /// when no column is picked.
+    /// The columns at `picks` (valid indexes, see `frame_ops::select_columns`), in that order;
+    /// the row count is kept even when no column is picked.
     pub fn select_columns(&self, picks: &[usize]) -> RtResult<Self> {
         let columns = picks.iter().map(|&i| self.columns[i].clone()).collect();
         let labels: Vec<String> = picks.iter().map(|&i| self.labels[i].clone()).collect();

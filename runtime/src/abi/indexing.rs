@@ -82,7 +82,7 @@ pub unsafe extern "C" fn daphne_extract_cols(
         match unsafe { borrow_object(arg) }?.data() {
             Data::Frame(frame) => {
                 let picks = indexing::picks(Axis::Cols, frame.cols(), positions)?;
-                frame.select_columns(&picks).map(new_handle)
+                crate::kernels::frame_ops::select_columns(frame, &picks).map(new_handle)
             }
             // SAFETY: as above.
             _ => indexing::extract(unsafe { borrow_matrix(arg) }?, Axis::Cols, positions).map(new_handle),

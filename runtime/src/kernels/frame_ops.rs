@@ -48,21 +48,13 @@ pub fn column_by_label(frame: &Frame, label: &str) -> RtResult<Frame> {
     select_columns(frame, &[index])
 }
 
-/// The frame with the columns `indexes`, in that order.
+/// The frame with the columns `indexes`, in that order (its row count kept, also when no
+/// column is selected).
 pub fn select_columns(frame: &Frame, indexes: &[usize]) -> RtResult<Frame> {
-    let mut columns = Vec::with_capacity(indexes.len());
-    let mut labels = Vec::with_capacity(indexes.len());
-    for &i in indexes {
-        let Some(column) = frame.columns().get(i) else {
-            bail!(
-                "column {i} is out of bounds for a frame with {} columns",
-                frame.cols()
-            );
-        };
-        columns.push(column.clone());
-        labels.push(frame.labels()[i].clone());
+    if let Some(&i) = indexes.iter().find(|&&i| i >= frame.cols()) {
+        bail!("column {i} is out of bounds for a frame with {} columns", frame.cols());
     }
-    Frame::new(columns, Some(labels))
+    frame.select_columns(indexes)
 }
 
 /// `F[lo:hi, ]` (rows, with the index conventions of [`indexing::resolve_range`]).
