@@ -131,7 +131,8 @@ impl Analyzer<'_> {
             "oneHot" => {
                 let (m, vt) = self.matrix_arg(req(0))?;
                 let (info, _) = self.matrix_arg(req(1))?;
-                mat(Op::OneHot, vec![m, info], vt)
+                // Strings are encoded through per-column codes, which are si64.
+                mat(Op::OneHot, vec![m, info], if vt == ValueType::Str { ValueType::Si64 } else { vt })
             }
             "recode" => {
                 let (m, vt) = self.matrix_arg(req(0))?;

@@ -94,11 +94,35 @@ pub fn one_hot(arg: &Matrix, info: &Matrix) -> RtResult<Matrix> {
     if out_cols == 0 {
         bail!("oneHot: info must have at least one non-zero entry");
     }
+    if arg.value_type() == ValueType::STR {
+        // Strings are coded per column by first appearance, then encoded as si64 codes.
+        return one_hot_codes(&string_codes(arg)?, &info, out_cols);
+    }
+    one_hot_codes(arg, &info, out_cols)
+}
+
+/// Each string of `arg` replaced by its column's code: 0 for the first distinct string of
+/// the column, 1 for the second, and so on (an si64 matrix).
+fn string_codes(arg: &Matrix) -> RtResult<Matrix> {
+    let dense = arg.to_dense::<String>()?;
+    let mut dictionaries: Vec<std::collections::HashMap<&str, i64>> = vec![Default::default(); dense.cols()];
+    let mut codes = alloc_cells(dense.rows(), dense.cols())?;
+    for row in dense.row_iter() {
+        for (value, dict) in row.iter().zip(dictionaries.iter_mut()) {
+            let next = dict.len() as i64;
+            codes.push(*dict.entry(value.as_str()).or_insert(next));
+        }
+    }
+    Ok(Matrix::from(DenseMatrix::from_vec(dense.rows(), dense.cols(), codes)?))
+}
+
+/// The one-hot encoding of a numeric matrix (see [`one_hot`]).
+fn one_hot_codes(arg: &Matrix, info: &[i64], out_cols: usize) -> RtResult<Matrix> {
     with_numeric_type!(arg.value_type(), T => {
         let dense = arg.to_dense::<T>()?;
         let mut out = alloc_cells(dense.rows(), out_cols)?;
         for row in dense.row_iter() {
-            for (&v, &k) in row.iter().zip(&info) {
+            for (&v, &k) in row.iter().zip(info) {
                 if k == -1 {
                     out.push(v);
                 } else if k > 0 {
@@ -113,7 +137,7 @@ pub fn one_hot(arg: &Matrix, info: &Matrix) -> RtResult<Matrix> {
             }
         }
         Ok(Matrix::from(DenseMatrix::from_vec(dense.rows(), out_cols, out)?))
-    }, STR => bail!("oneHot is not supported on strings"))
+    }, STR => bail!("oneHot: strings must be coded first"))
 }
 
 /// `recode(X, orderPreserving)`: the codes (n×1, `code_vt`) and the dictionary (distinct
