@@ -21,3 +21,17 @@ fn scripts_jit_and_native() {
     }
     assert!(failures.is_empty(), "{} of {} script runs failed:\n\n{}", failures.len(), 2 * cases.len(), failures.join("\n\n"));
 }
+
+#[test]
+fn statistics_table_lists_kernel_call_sites() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let script = dir.path().join("stats.daphne");
+    std::fs::write(&script, "X = fill(2.0, 3, 3);\nprint(sum(X * X));\n").expect("write script");
+    let out = std::process::Command::new(daphne_tests::daphne_bin()).arg("--statistics").arg(&script).output().expect("daphne runs");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "36\n");
+    let table = String::from_utf8_lossy(&out.stderr);
+    assert!(table.contains("Operator Name"), "{table}");
+    let row = table.lines().find(|l| l.contains("ew_binary_mm")).expect("a row for the multiplication");
+    assert!(row.contains("stats.daphne:2:11"), "{row}");
+}

@@ -36,8 +36,17 @@ pub struct LowerError {
     pub message: String,
 }
 
+/// What the lowered program does besides running the script.
+#[derive(Debug, Clone, Default)]
+pub struct LowerOptions {
+    /// Scheduler options compiled into the program (applied before `DAPHNE_SCHED_ARGS`).
+    pub sched_defaults: String,
+    /// `--statistics`: time every kernel call and print a table at the end.
+    pub statistics: bool,
+}
+
 /// Lowers a verified daphne-dialect module into a new module of upstream dialects.
-pub fn lower<'c>(context: &'c Context, src: &Module<'c>, sched_defaults: &str) -> Result<Module<'c>, LowerError> {
+pub fn lower<'c>(context: &'c Context, src: &Module<'c>, options: &LowerOptions) -> Result<Module<'c>, LowerError> {
     let dst = Module::new(Location::unknown(context));
     let mut l = Lowerer {
         context,
@@ -46,13 +55,14 @@ pub fn lower<'c>(context: &'c Context, src: &Module<'c>, sched_defaults: &str) -
         strings: HashMap::new(),
         entry: None,
         module_body: dst.body().to_raw(),
+        options: options.clone(),
     };
     let mut op = src.body().first_operation();
     while let Some(o) = op {
         l.top_level(o)?;
         op = o.next_in_block();
     }
-    l.finish(sched_defaults);
+    l.finish(&options.sched_defaults);
     Ok(dst)
 }
 
@@ -158,6 +168,7 @@ struct Lowerer<'c> {
     /// The entry block of the function being lowered (for hoisted allocas).
     entry: Option<mlir_sys::MlirBlock>,
     module_body: mlir_sys::MlirBlock,
+    options: LowerOptions,
 }
 
 type Res<T> = Result<T, LowerError>;
@@ -347,8 +358,24 @@ impl<'c> Lowerer<'c> {
         }
     }
 
-    /// Declares (once) and calls the runtime function `name`.
+    /// Declares (once) and calls the runtime function `name`; with `--statistics`, kernel
+    /// calls are timed per call site.
     fn call(&mut self, block: &Block<'c>, loc: Location<'c>, name: &str, args: &[MlirValue], ret: Option<Type<'c>>) -> Option<MlirValue> {
+        const UNTIMED: [&str; 7] = ["daphne_stat_", "daphne_runtime_", "daphne_incref", "daphne_decref", "daphne_free_str", "daphne_fail", "daphne_stop"];
+        let timed = self.options.statistics && name.starts_with("daphne_") && !UNTIMED.iter().any(|p| name.starts_with(p));
+        let start = timed.then(|| self.call(block, loc, "daphne_stat_start", &[], Some(self.i(64))).expect("result"));
+        let result = self.call_untimed(block, loc, name, args, ret);
+        if let Some(start) = start {
+            let kernel = self.string_literal(block, loc, name.trim_start_matches("daphne_"));
+            let text = loc.to_string();
+            let site = text.strip_prefix("loc(").and_then(|t| t.strip_suffix(')')).unwrap_or(&text).replace('"', "");
+            let site = self.string_literal(block, loc, &site);
+            self.call(block, loc, "daphne_stat_record", &[kernel, site, start], None);
+        }
+        result
+    }
+
+    fn call_untimed(&mut self, block: &Block<'c>, loc: Location<'c>, name: &str, args: &[MlirValue], ret: Option<Type<'c>>) -> Option<MlirValue> {
         let arg_types: Vec<Type> = args.iter().map(|a| val(*a).r#type()).collect();
         let rets: Vec<Type> = ret.into_iter().collect();
         self.decls.entry(name.to_string()).or_insert_with(|| (arg_types, rets.clone()));
@@ -1323,9 +1350,9 @@ impl<'c> Lowerer<'c> {
         let loc = Location::unknown(self.context);
         let entry = Block::new(&[]);
         let defaults = self.string_literal(&entry, loc, sched_defaults);
-        self.call(&entry, loc, "daphne_runtime_init_with", &[defaults], None);
+        self.call_untimed(&entry, loc, "daphne_runtime_init_with", &[defaults], None);
         for callee in [SCRIPT_MAIN, "daphne_runtime_finish"] {
-            self.call(&entry, loc, callee, &[], None);
+            self.call_untimed(&entry, loc, callee, &[], None);
         }
         let zero = self.const_int(&entry, loc, 0, self.i(32));
         entry.append_operation(self.build("func.return", loc, &[zero], &[]));

@@ -56,6 +56,7 @@ pub mod object;
 pub mod output;
 pub mod print;
 pub mod random;
+pub mod stats;
 pub mod sched;
 
 pub use dense::DenseMatrix;

@@ -29,9 +29,9 @@ pub struct Options {
     pub imports: ImportConfig,
     /// Which optional middle-end passes run.
     pub passes: PassOptions,
-    /// Scheduler options compiled into the program (`--vec --partitioning=GSS ...`), applied at
-    /// start-up before `DAPHNE_SCHED_ARGS`; this is how `daphne build` passes them on.
-    pub sched_defaults: String,
+    /// What the program does besides the script: scheduler options compiled in (this is how
+    /// `daphne build` passes them on) and `--statistics`.
+    pub program: daphne_passes::lower::LowerOptions,
 }
 
 /// A compilation or execution failure, with DAPHNE's exit code.
@@ -153,7 +153,7 @@ fn compile_until<'c>(
         .map_err(|e| Error::Compile(format!("{e}\n{}", daphne_dialect::take_diagnostics().join("\n"))))?;
     verify(&module, "optimized daphne")?;
 
-    let mut lowered = daphne_passes::lower::lower(context, &module, &opts.sched_defaults)
+    let mut lowered = daphne_passes::lower::lower(context, &module, &opts.program)
         .map_err(|e| Error::Compile(format!("{}: {}", e.location, e.message)))?;
     verify(&lowered, "lowered")?;
     check_kernels(&lowered)?;

@@ -43,7 +43,30 @@ fn init(sched_defaults: Result<&str, String>) {
 #[unsafe(no_mangle)]
 pub extern "C" fn daphne_runtime_finish() {
     ffi_guard(crate::sched::trace::flush);
-    daphne_flush()
+    daphne_flush();
+    if let Some(table) = crate::stats::table() {
+        eprint!("{table}");
+    }
+}
+
+/// `--statistics`: the start time of a kernel call (pass it to [`daphne_stat_record`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn daphne_stat_start() -> i64 {
+    crate::stats::now()
+}
+
+/// `--statistics`: records a kernel call that began at `start`.
+///
+/// # Safety
+/// `kernel` and `location` are NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn daphne_stat_record(kernel: *const c_char, location: *const c_char, start: i64) {
+    ffi_guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (kernel, location) = unsafe { (borrow_str(kernel)?, borrow_str(location)?) };
+        crate::stats::record(&kernel, &location, start);
+        Ok(())
+    })
 }
 
 /// Flushes buffered standard output and standard error.

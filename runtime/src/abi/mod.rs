@@ -213,6 +213,8 @@ pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
         // lifecycle and errors
         daphne_runtime_init,
         daphne_runtime_init_with,
+        daphne_stat_start,
+        daphne_stat_record,
         daphne_runtime_finish,
         daphne_flush,
         daphne_stop,

@@ -81,6 +81,9 @@ struct ScriptArgs {
     /// Store matrices with a compile-time sparsity estimate below 0.25 as CSR (DAPHNE's rule).
     #[arg(long, alias = "select-matrix-representations", num_args = 0..=1, require_equals = true, default_missing_value = "1", value_name = "0|1")]
     select_matrix_repr: Option<u8>,
+    /// Print the time spent in each kernel call site to stderr when the program ends.
+    #[arg(long)]
+    statistics: bool,
     /// Print phase times as JSON to stderr after the run (startup, compilation, execution).
     #[arg(long)]
     timing: bool,
@@ -202,7 +205,9 @@ fn usage_error(message: String) -> Error {
 impl ScriptArgs {
     fn options(&self) -> Result<Options, Error> {
         self.sched.configure()?;
-        let mut opts = Options { sched_defaults: self.sched.flags(), ..Options::default() };
+        let mut opts = Options::default();
+        opts.program.sched_defaults = self.sched.flags();
+        opts.program.statistics = self.statistics;
         for pair in self.args.iter().chain(&self.script_args) {
             let Some((name, value)) = pair.split_once('=') else {
                 return Err(usage_error(format!("script argument `{pair}` is not of the form name=value")));
