@@ -298,14 +298,11 @@ impl<'c> Lowerer<'c> {
             if self.entry.is_none() {
                 self.entry = Some(new_ref.to_raw());
             }
-            // SAFETY: the block now belongs to `new_region`, which lives until it is attached.
-            let new_block = unsafe { Block::from_raw(new_ref.to_raw()) };
             let mut op = b.first_operation();
             while let Some(o) = op {
-                self.lower_op(o, &new_block)?;
+                self.lower_op(o, &new_ref)?;
                 op = o.next_in_block();
             }
-            std::mem::forget(new_block); // owned by the region, not by this handle
             block = b.next_in_region();
         }
         Ok(new_region)
@@ -1236,7 +1233,20 @@ impl<'c> Lowerer<'c> {
                     (_, false, true) => "arith.remsi",
                     _ => "arith.remui",
                 };
-                self.emit(block, name, loc, &[x, y], ty)
+                if signed {
+                    // MIN / -1 overflows (undefined in LLVM): x / -1 is -x (wrapping, as C++
+                    // gives after its promotion for narrow types) and x % -1 is 0.
+                    let minus_one = self.const_int(block, loc, -1, ty);
+                    let is_minus_one = self.cmpi(block, loc, "eq", y, minus_one);
+                    let one = self.const_int(block, loc, 1, ty);
+                    let safe_y = self.select(block, loc, is_minus_one, one, y);
+                    let q = self.emit(block, name, loc, &[x, safe_y], ty);
+                    let zero = self.const_int(block, loc, 0, ty);
+                    let special = if bop == B::DIV { self.emit(block, "arith.subi", loc, &[zero, x], ty) } else { zero };
+                    self.select(block, loc, is_minus_one, special, q)
+                } else {
+                    self.emit(block, name, loc, &[x, y], ty)
+                }
             }
             B::POW => {
                 let f = Scalar::Float(64);

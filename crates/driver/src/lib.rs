@@ -152,6 +152,9 @@ fn compile_until<'c>(
     daphne_passes::pipeline::optimize(context, &mut module, &opts.passes, &mut observe)
         .map_err(|e| Error::Compile(format!("{e}\n{}", daphne_dialect::take_diagnostics().join("\n"))))?;
     verify(&module, "optimized daphne")?;
+    if stop.is_some_and(|s| !matches!(s, Stage::Kernels | Stage::Llvm)) {
+        return Ok((module, captured));
+    }
 
     let mut lowered = daphne_passes::lower::lower(context, &module, &opts.program)
         .map_err(|e| Error::Compile(format!("{}: {}", e.location, e.message)))?;

@@ -256,6 +256,15 @@ impl Analyzer<'_> {
     /// `map(X, udf)`: applies a scalar UDF to every element.
     fn map(&mut self, arg: &ast::Expr, udf: &ast::Expr, span: Span) -> Res<Expr> {
         let (m, vt) = self.matrix_arg(arg)?;
+        // The UDF is called through the runtime on one of its scalar carriers (f64, si64, ui64,
+        // str): narrower elements are widened first.
+        let vt = match vt {
+            ValueType::F32 => ValueType::F64,
+            ValueType::Bool | ValueType::Si8 | ValueType::Si32 => ValueType::Si64,
+            ValueType::Ui8 | ValueType::Ui32 | ValueType::Index => ValueType::Ui64,
+            other => other,
+        };
+        let m = crate::coerce(m, Type::Matrix(vt));
         let ast::ExprKind::Ident(f) = &udf.kind else {
             return self.error(udf.span, "the second argument of `map` must name a function");
         };
@@ -278,8 +287,8 @@ impl Analyzer<'_> {
         let specialized = specialized?;
         let ExprKind::Call { symbol, results, .. } = specialized.kind else { unreachable!("a UDF call") };
         match results.as_slice() {
-            [Type::Scalar(rt)] => Ok(Expr { kind: ExprKind::Map { arg: Box::new(m), symbol }, ty: Some(Type::Matrix(*rt)), span }),
-            _ => self.error(udf.span, format!("`{f}` must return exactly one scalar to be used with `map`")),
+            [Type::Scalar(rt)] if *rt == vt => Ok(Expr { kind: ExprKind::Map { arg: Box::new(m), symbol }, ty: Some(Type::Matrix(*rt)), span }),
+            _ => self.error(udf.span, format!("`map` needs `{f}` to return one {} for a {} argument", vt.dsl_name(), vt.dsl_name())),
         }
     }
 

@@ -492,35 +492,53 @@ impl Analyzer<'_> {
             return self.error(span, "the value type of an empty matrix literal cannot be inferred");
         };
         let n = values.len() as u64;
-        let dim = |a: &mut Self, d: &Option<Box<ast::Expr>>| -> Res<Option<u64>> {
-            match d {
-                None => Ok(None),
-                Some(e) => match &e.kind {
-                    ast::ExprKind::Int { value, .. } => Ok(Some(*value)),
-                    _ => a.error(e.span, "matrix literal dimensions must be integer literals"),
-                },
-            }
+        let (r, c) = match dims {
+            None => (None, None),
+            Some((r, c)) => (r.as_deref(), c.as_deref()),
         };
-        let (rows, cols) = match dims {
-            None => (n, 1),
-            Some((r, c)) => {
-                let (r, c) = (dim(self, r)?, dim(self, c)?);
-                match (r, c) {
-                    (Some(r), Some(c)) => (r, c),
-                    (Some(r), None) if r > 0 && n % r == 0 => (r, n / r),
-                    (None, Some(c)) if c > 0 && n % c == 0 => (n / c, c),
-                    (None, None) => (n, 1),
-                    _ => return self.error(span, format!("{n} elements cannot fill the given matrix dimensions")),
-                }
-            }
+        // Literal dimensions are checked now; computed ones by a reshape at run time.
+        let literal = |d: Option<&ast::Expr>| match d.map(|e| &e.kind) {
+            None => Some(None),
+            Some(ast::ExprKind::Int { value, .. }) => Some(Some(*value)),
+            Some(_) => None,
         };
-        if rows.checked_mul(cols) != Some(n) {
-            return self.error(span, format!("a {rows}x{cols} matrix needs {} elements, found {n}", rows.saturating_mul(cols)));
-        }
+        let (Some(lr), Some(lc)) = (literal(r), literal(c)) else {
+            return self.reshaped_literal(values, vt, n, r, c, span);
+        };
+        let (rows, cols) = match (lr, lc) {
+            (Some(r), Some(c)) => (r, c),
+            (Some(r), None) if r > 0 && n % r == 0 => (r, n / r),
+            (None, Some(c)) if c > 0 && n % c == 0 => (n / c, c),
+            (None, None) => (n, 1),
+            _ => return self.error(span, format!("{n} elements cannot fill the given matrix dimensions")),
+        };
         let elems: Vec<Expr> = values.into_iter().map(|v| coerce(v, Type::Scalar(vt))).collect();
         let nnz = elems.iter().filter(|e| !is_zero_constant(e)).count();
         let literal = Expr { kind: ExprKind::MatrixLit { elems, rows, cols }, ty: Some(Type::Matrix(vt)), span };
         Ok(if self.sparse(nnz as f64 / n.max(1) as f64) { op_expr(Op::ToCsr, vec![literal], Some(Type::Matrix(vt)), span) } else { literal })
+    }
+
+    /// A matrix literal with computed dimensions: an n×1 literal reshaped at run time (a
+    /// missing dimension is n divided by the other).
+    fn reshaped_literal(&mut self, values: Vec<Expr>, vt: ValueType, n: u64, r: Option<&ast::Expr>, c: Option<&ast::Expr>, span: Span) -> Res<Expr> {
+        let index = Type::Scalar(ValueType::Index);
+        let total = constant(Constant::Int(n), ValueType::Index, span);
+        let (r, c) = match (r, c) {
+            (Some(r), Some(c)) => (self.scalar_as(r, index)?, self.scalar_as(c, index)?),
+            (Some(r), None) => {
+                let r = self.scalar_as(r, index)?;
+                let c = op_expr(Op::EwDiv, vec![total, r.clone()], Some(index), span);
+                (r, c)
+            }
+            (None, Some(c)) => {
+                let c = self.scalar_as(c, index)?;
+                (op_expr(Op::EwDiv, vec![total, c.clone()], Some(index), span), c)
+            }
+            (None, None) => unreachable!("computed dimensions were given"),
+        };
+        let elems = values.into_iter().map(|v| coerce(v, Type::Scalar(vt))).collect();
+        let column = Expr { kind: ExprKind::MatrixLit { elems, rows: n, cols: 1 }, ty: Some(Type::Matrix(vt)), span };
+        Ok(op_expr(Op::Reshape, vec![column, r, c], Some(Type::Matrix(vt)), span))
     }
 
     /// Whether a matrix with this compile-time sparsity estimate is stored as CSR.
