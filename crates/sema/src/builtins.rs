@@ -15,7 +15,7 @@ fn params(name: &str) -> Option<&'static [&'static str]> {
         "reshape" => &["arg", "numRows", "numCols"],
         "sum" | "aggMin" | "aggMax" | "mean" | "var" | "stddev" => &["arg", "axisOrGroups", "numGroups"],
         "idxMin" | "idxMax" => &["arg", "axis"],
-        "min" | "max" | "pow" | "mod" | "log" | "cbind" | "rbind" => &["lhs", "rhs"],
+        "min" | "max" | "pow" | "mod" | "log" | "cbind" | "rbind" | "concat" => &["lhs", "rhs"],
         "stop" => &["message"],
         "now" => &[],
         _ if unary_op(name).is_some() => &["arg"],
@@ -260,6 +260,14 @@ impl Analyzer<'_> {
                     return self.error(span, format!("`{name}` needs numbers, found a string"));
                 }
                 Ok(op_expr(op, vec![l, r], Some(data(vt)), span))
+            }
+            "concat" => {
+                let (l, lt) = self.value(req(0))?;
+                let (r, rt) = self.value(req(1))?;
+                if lt != Type::Scalar(ValueType::Str) || rt != Type::Scalar(ValueType::Str) {
+                    return self.error(span, format!("`concat` joins two strings, found {lt} and {rt}"));
+                }
+                Ok(op_expr(Op::EwConcat, vec![l, r], Some(Type::Scalar(ValueType::Str)), span))
             }
             "cbind" | "rbind" => {
                 let (a, at) = self.value(req(0))?;

@@ -238,10 +238,9 @@ impl Analyzer<'_> {
     }
 
     /// Checks a multi-assignment `a, b = f(...)` and binds the variables.
-    pub(crate) fn assign_multi(&mut self, targets: &[ast::AssignTarget], value: &ast::Expr, span: Span) -> Res<Stmt> {
-        if let Some(t) = targets.iter().find(|t| t.index.is_some()) {
-            return self.error(t.span, "left indexing inside a multi-assignment is not supported yet");
-        }
+    /// Checks a multi-assignment `a, B[i, ], c = f(...)` and binds the variables; indexed
+    /// targets receive their value through a hidden variable and a copy-on-write insertion.
+    pub(crate) fn assign_multi(&mut self, targets: &[ast::AssignTarget], value: &ast::Expr, span: Span) -> Res<Vec<Stmt>> {
         let value = self.expr(value)?;
         let (ExprKind::Call { results, .. } | ExprKind::MultiOp { results, .. }) = &value.kind else {
             return self.error(span, "the right-hand side of an assignment to several variables must be a call returning several values");
@@ -249,13 +248,31 @@ impl Analyzer<'_> {
         if results.len() != targets.len() {
             return self.error(span, format!("{} variables are assigned, but the function returns {} value(s)", targets.len(), results.len()));
         }
-        for (t, ty) in targets.iter().zip(results.clone()) {
+        let results = results.clone();
+        let mut names = Vec::new();
+        let mut inserts = Vec::new();
+        for (i, (t, ty)) in targets.iter().zip(results).enumerate() {
             if self.read_only.contains(&t.name.name) {
                 return self.error(t.span, format!("the loop variable `{}` cannot be assigned", t.name.name));
             }
-            self.define(&t.name.name, ty);
+            match &t.index {
+                None => {
+                    self.define(&t.name.name, ty);
+                    names.push(t.name.name.clone());
+                }
+                Some(index) => {
+                    let hidden = format!(" multi{i}");
+                    self.define(&hidden, ty);
+                    names.push(hidden.clone());
+                    let part = Expr { kind: ExprKind::Var(hidden), ty: Some(ty), span: t.span };
+                    let inserted = self.left_index(t, index, part)?;
+                    inserts.push(Stmt::Assign { name: t.name.name.clone(), value: inserted });
+                }
+            }
         }
-        Ok(Stmt::AssignMulti { names: targets.iter().map(|t| t.name.name.clone()).collect(), value })
+        let mut stmts = vec![Stmt::AssignMulti { names, value }];
+        stmts.extend(inserts);
+        Ok(stmts)
     }
 }
 

@@ -127,8 +127,8 @@ impl Analyzer<'_> {
             }
             ast::StmtKind::Assign { targets, value } => {
                 if targets.len() != 1 {
-                    let s = self.assign_multi(targets, value, stmt.span)?;
-                    out.push(s);
+                    let stmts = self.assign_multi(targets, value, stmt.span)?;
+                    out.extend(stmts);
                     return Ok(());
                 }
                 let target = &targets[0];
