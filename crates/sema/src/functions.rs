@@ -28,6 +28,9 @@ pub(crate) struct Specialization {
     results: Option<Vec<Type>>,
 }
 
+/// A specialization's identity: name, overload index, argument types, constant string arguments.
+type SpecKey = (String, usize, Vec<Type>, Vec<Option<String>>);
+
 /// What the analyser knows about the function whose body it is in.
 #[derive(Clone, Default)]
 pub(crate) struct FunctionContext {
@@ -45,7 +48,7 @@ pub(crate) struct Functions {
     /// Keyed by name, overload, argument types and the constant string arguments (DAPHNE's
     /// inter-procedural constant propagation: a UDF reading a file named by its parameter
     /// needs the name at compile time).
-    specs: HashMap<(String, usize, Vec<Type>, Vec<Option<String>>), Specialization>,
+    specs: HashMap<SpecKey, Specialization>,
     pub(crate) done: Vec<Function>,
     /// Set while analysing a function body.
     pub(crate) current: Option<FunctionContext>,

@@ -231,7 +231,7 @@ impl Analyzer<'_> {
 
     /// `order(X, col..., asc..., returnIndexes)`.
     fn order(&mut self, args: &[ast::Arg], span: Span) -> Res<Expr> {
-        if args.len() < 4 || args.len() % 2 != 0 || args.iter().any(|a| a.name.is_some()) {
+        if args.len() < 4 || !args.len().is_multiple_of(2) || args.iter().any(|a| a.name.is_some()) {
             return self.error(span, "`order` takes a matrix, k column indexes, k ascending flags and returnIndexes (positional)");
         }
         let (m, vt) = self.matrix_arg(&args[0].value)?;

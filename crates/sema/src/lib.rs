@@ -477,7 +477,7 @@ impl Analyzer<'_> {
     fn matrix_literal(
         &mut self,
         elems: &[ast::Expr],
-        dims: Option<&(Option<Box<ast::Expr>>, Option<Box<ast::Expr>>)>,
+        dims: Option<&ast::MatrixDims>,
         span: Span,
     ) -> Res<Expr> {
         let mut values = Vec::with_capacity(elems.len());
@@ -507,8 +507,8 @@ impl Analyzer<'_> {
         };
         let (rows, cols) = match (lr, lc) {
             (Some(r), Some(c)) => (r, c),
-            (Some(r), None) if r > 0 && n % r == 0 => (r, n / r),
-            (None, Some(c)) if c > 0 && n % c == 0 => (n / c, c),
+            (Some(r), None) if r > 0 && n.is_multiple_of(r) => (r, n / r),
+            (None, Some(c)) if c > 0 && n.is_multiple_of(c) => (n / c, c),
             (None, None) => (n, 1),
             _ => return self.error(span, format!("{n} elements cannot fill the given matrix dimensions")),
         };
