@@ -311,6 +311,23 @@ fn execute(command: Command) -> Result<i32, Error> {
     }
 }
 
+/// Reports a failure as DAPHNE does, one `[error]: <phase> error: ...` line per problem on
+/// stdout, and in full (source line and caret) on stderr.
+fn report(error: &Error) {
+    let (phase, message) = match error {
+        Error::Parse(m) => ("Parser error", m),
+        Error::Compile(m) => ("Lowering pipeline error", m),
+        Error::Run(m) => ("Execution error", m),
+    };
+    // Rendered diagnostics start each problem with `error: file:line:col: ...`.
+    let summaries: Vec<&str> = message.lines().filter_map(|l| l.strip_prefix("error: ")).collect();
+    let summaries = if summaries.is_empty() { message.lines().take(1).collect() } else { summaries };
+    for line in summaries {
+        println!("[error]: {phase}: {line}");
+    }
+    eprintln!("{error}");
+}
+
 /// Stack size of the thread that compiles and runs the script.
 const COMPILER_STACK_SIZE: usize = 256 << 20;
 
@@ -337,7 +354,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
         Err(e) => {
-            eprintln!("{e}");
+            report(&e);
             ExitCode::from(e.exit_code() as u8)
         }
     }
