@@ -860,8 +860,8 @@ impl<'c> Lowerer<'c> {
                 _ => return self.err(op, "unsupported cast"),
             },
             "print" => {
-                let newline = self.emit(block, "arith.extui", loc, &[operands[1]], self.i(32));
-                let err = self.emit(block, "arith.extui", loc, &[operands[2]], self.i(32));
+                let newline = self.bool_arg(block, loc, operands[1]);
+                let err = self.bool_arg(block, loc, operands[2]);
                 match kinds[0] {
                     Some(Kind::Matrix(_) | Kind::Frame | Kind::List(_)) => {
                         self.call(block, loc, "daphne_print_matrix", &[operands[0], newline, err], None);

@@ -3,8 +3,7 @@
 use std::ffi::c_char;
 
 use super::{borrow_matrix, borrow_object, borrow_str, ffi_guard, new_handle, to_index};
-use crate::csr::{self, CsrMatrix};
-use crate::element::ScalarRef;
+use crate::csr::CsrMatrix;
 use crate::error::RtResult;
 use crate::frame::Frame;
 use crate::kernels::frame_ops;
@@ -409,69 +408,6 @@ pub unsafe extern "C" fn daphne_list_remove(
         let (remaining, removed) = list.remove(to_index(index, "list index")?)?;
         // SAFETY: the out-pointers are writable by this function's contract.
         unsafe { super::write_results([(rest, remaining.into()), (element, removed.into())]) }
-    })
-}
-
-/// `rand(…)` with a CSR result (`--select-matrix-repr`), `f64` carriers: value type `vt` is
-/// f64, f32 or si64; DAPHNE's CSR kernel bit for bit (`spec/exact-numerics.md` §1.5).
-#[unsafe(no_mangle)]
-pub extern "C" fn daphne_rand_csr_f64(
-    vt: i32,
-    rows: i64,
-    cols: i64,
-    min: f64,
-    max: f64,
-    sparsity: f64,
-    seed: i64,
-) -> *mut Object {
-    rand_csr(
-        vt,
-        rows,
-        cols,
-        ScalarRef::Float(min),
-        ScalarRef::Float(max),
-        sparsity,
-        seed,
-    )
-}
-
-/// `rand(…)` with a CSR result and `i64` carriers (see [`daphne_rand_csr_f64`]).
-#[unsafe(no_mangle)]
-pub extern "C" fn daphne_rand_csr_i64(
-    vt: i32,
-    rows: i64,
-    cols: i64,
-    min: i64,
-    max: i64,
-    sparsity: f64,
-    seed: i64,
-) -> *mut Object {
-    rand_csr(
-        vt,
-        rows,
-        cols,
-        ScalarRef::Int(min),
-        ScalarRef::Int(max),
-        sparsity,
-        seed,
-    )
-}
-
-fn rand_csr(
-    vt: i32,
-    rows: i64,
-    cols: i64,
-    min: ScalarRef<'_>,
-    max: ScalarRef<'_>,
-    sparsity: f64,
-    seed: i64,
-) -> *mut Object {
-    ffi_guard(|| {
-        let (rows, cols) = (
-            to_index(rows, "number of rows")?,
-            to_index(cols, "number of columns")?,
-        );
-        csr::rand_csr(ValueType::decode(vt)?, rows, cols, min, max, sparsity, seed).map(new_handle)
     })
 }
 

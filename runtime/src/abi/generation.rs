@@ -6,6 +6,7 @@ use super::{borrow_str, ffi_guard, new_handle, to_index};
 use crate::dense::{DenseMatrix, alloc_cells};
 use crate::element::ScalarRef;
 use crate::error::RtResult;
+use crate::csr;
 use crate::kernels::{generation, rand};
 use crate::matrix::Matrix;
 use crate::object::Object;
@@ -116,9 +117,9 @@ pub extern "C" fn daphne_rand_i64(
     seed: i64,
 ) -> *mut Object {
     random(
+        rand::rand,
         vt,
-        rows,
-        cols,
+        (rows, cols),
         (ScalarRef::Int(min), ScalarRef::Int(max)),
         sparsity,
         seed,
@@ -137,9 +138,9 @@ pub extern "C" fn daphne_rand_u64(
     seed: i64,
 ) -> *mut Object {
     random(
+        rand::rand,
         vt,
-        rows,
-        cols,
+        (rows, cols),
         (ScalarRef::UInt(min), ScalarRef::UInt(max)),
         sparsity,
         seed,
@@ -158,9 +159,9 @@ pub extern "C" fn daphne_rand_f64(
     seed: i64,
 ) -> *mut Object {
     random(
+        rand::rand,
         vt,
-        rows,
-        cols,
+        (rows, cols),
         (ScalarRef::Float(min), ScalarRef::Float(max)),
         sparsity,
         seed,
@@ -183,10 +184,11 @@ fn seq(vt: i32, from: ScalarRef<'_>, to: ScalarRef<'_>, inc: ScalarRef<'_>) -> *
     ffi_guard(|| generation::seq(ValueType::decode(vt)?, from, to, inc).map(new_handle))
 }
 
-fn random(
+/// Draws a random matrix with `kernel` (dense or CSR) after checking the dimensions.
+fn random<R: Into<Object>>(
+    kernel: fn(ValueType, usize, usize, ScalarRef<'_>, ScalarRef<'_>, f64, i64) -> RtResult<R>,
     vt: i32,
-    rows: i64,
-    cols: i64,
+    (rows, cols): (i64, i64),
     (min, max): (ScalarRef<'_>, ScalarRef<'_>),
     sparsity: f64,
     seed: i64,
@@ -196,8 +198,37 @@ fn random(
             to_index(rows, "number of rows")?,
             to_index(cols, "number of columns")?,
         );
-        rand::rand(ValueType::decode(vt)?, rows, cols, min, max, sparsity, seed).map(new_handle)
+        kernel(ValueType::decode(vt)?, rows, cols, min, max, sparsity, seed).map(new_handle)
     })
+}
+
+/// `rand(…)` with a CSR result (`--select-matrix-repr`), `f64` carriers: value type `vt` is
+/// f64, f32 or si64; DAPHNE's CSR kernel bit for bit (`spec/exact-numerics.md` §1.5).
+#[unsafe(no_mangle)]
+pub extern "C" fn daphne_rand_csr_f64(
+    vt: i32,
+    rows: i64,
+    cols: i64,
+    min: f64,
+    max: f64,
+    sparsity: f64,
+    seed: i64,
+) -> *mut Object {
+    random(csr::rand_csr, vt, (rows, cols), (ScalarRef::Float(min), ScalarRef::Float(max)), sparsity, seed)
+}
+
+/// `rand(…)` with a CSR result and `i64` carriers (see [`daphne_rand_csr_f64`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn daphne_rand_csr_i64(
+    vt: i32,
+    rows: i64,
+    cols: i64,
+    min: i64,
+    max: i64,
+    sparsity: f64,
+    seed: i64,
+) -> *mut Object {
+    random(csr::rand_csr, vt, (rows, cols), (ScalarRef::Int(min), ScalarRef::Int(max)), sparsity, seed)
 }
 
 /// A value type whose cells compiled code stores as plain bytes in native byte order.
