@@ -22,6 +22,19 @@ pub fn daphne_bin() -> PathBuf {
     bin
 }
 
+/// The compile cache of test runs, `target/tmp/daphne-test-cache` (tests never write to the
+/// user's home).
+pub fn test_cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tmp/daphne-test-cache")
+}
+
+/// A `daphne` command using the tests' compile cache ([`test_cache_dir`]); start every run here.
+pub fn daphne() -> Command {
+    let mut command = Command::new(daphne_bin());
+    command.env("DAPHNE_CACHE_DIR", test_cache_dir());
+    command
+}
+
 /// One script test case.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -110,14 +123,14 @@ pub fn check(expect: &Expect, out: &Output) -> Result<(), String> {
 
 /// Runs `case` through the JIT.
 pub fn run_jit(case: &Case) -> Output {
-    Command::new(daphne_bin()).arg("run").arg(&case.script).args(&case.args).output().expect("daphne runs")
+    daphne().arg("run").arg(&case.script).args(&case.args).output().expect("daphne runs")
 }
 
 /// Builds `case` into a native executable in `dir` and runs it. A build failure is returned
 /// as the output (so `.fail` cases can expect compile errors in both modes).
 pub fn run_native(case: &Case, dir: &Path) -> Output {
     let exe = dir.join(case.script.file_stem().expect("file name"));
-    let build = Command::new(daphne_bin())
+    let build = daphne()
         .arg("build")
         .arg(&case.script)
         .args(&case.args)

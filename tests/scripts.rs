@@ -27,7 +27,7 @@ fn statistics_table_lists_kernel_call_sites() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let script = dir.path().join("stats.daphne");
     std::fs::write(&script, "X = fill(2.0, 3, 3);\nprint(sum(X * X));\n").expect("write script");
-    let out = std::process::Command::new(daphne_tests::daphne_bin()).arg("--statistics").arg(&script).output().expect("daphne runs");
+    let out = daphne_tests::daphne().arg("--statistics").arg(&script).output().expect("daphne runs");
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout), "36\n");
     let table = String::from_utf8_lossy(&out.stderr);

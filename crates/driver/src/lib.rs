@@ -1,17 +1,23 @@
 //! The compile pipeline as a library: DaphneDSL source → typed HIR → `daphne` dialect →
-//! lowered upstream dialects → LLVM dialect → LLVM IR, then either JIT-run in this process or
-//! written as an object file and linked with the runtime into a native executable.
+//! lowered upstream dialects → LLVM dialect → LLVM IR → object code, then either loaded into
+//! this process by the JIT ([`jit_script`], with the compile [`cache`]) or linked with the
+//! runtime into a native executable ([`build_native`]).
 
+pub mod cache;
+pub mod codegen;
 pub mod emit;
 mod native;
+mod orc;
 
+pub use cache::{Cache, CacheUse};
 pub use native::{build_native, runtime_library};
+pub use orc::Jit;
 
 use daphne_sema::imports::ImportConfig;
 use daphne_syntax::diag::SourceFile;
 use std::path::Path;
 use melior::{
-    Context, ExecutionEngine,
+    Context,
     ir::{BlockLike, Module, RegionLike, operation::OperationLike},
 };
 use std::fmt;
@@ -32,6 +38,10 @@ pub struct Options {
     /// What the program does besides the script: scheduler options compiled in (this is how
     /// `daphne build` passes them on) and `--statistics`.
     pub program: daphne_passes::lower::LowerOptions,
+    /// Files besides the script, its imports and `.meta` files whose contents change the
+    /// generated code or what it binds to (extension kernel catalogs and their libraries): the
+    /// compile cache keys on their contents.
+    pub compile_inputs: Vec<std::path::PathBuf>,
 }
 
 /// A compilation or execution failure, with DAPHNE's exit code.
@@ -131,14 +141,31 @@ fn compile_until<'c>(
     frontend_done: &mut dyn FnMut(),
 ) -> Result<(Module<'c>, Option<String>), Error> {
     let _span = tracing::info_span!("compile", file = %path.display()).entered();
+    let (program, files) = frontend(source, path, opts)?;
+    frontend_done();
+    backend(context, &program, &files, opts, stop)
+}
+
+/// Parses `source` (read from `path`), expands its imports and analyses it; returns the typed
+/// program and the source files (the script first, then the imported modules).
+fn frontend(source: &str, path: &Path, opts: &Options) -> Result<(daphne_sema::hir::Program, Vec<SourceFile>), Error> {
     let mut files = vec![SourceFile { name: path.display().to_string(), source: source.to_string() }];
     let script = daphne_syntax::parse(source).map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
     let script = daphne_sema::imports::expand(script, path, &opts.imports, &mut files)
         .map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
     let program = daphne_sema::analyze(&script, &opts.frontend)
         .map_err(|d| Error::Parse(daphne_syntax::diag::render_files(&files, &d)))?;
-    frontend_done();
+    Ok((program, files))
+}
 
+/// Emits, optimizes and lowers a typed program (see [`compile_until`]).
+fn backend<'c>(
+    context: &'c Context,
+    program: &daphne_sema::hir::Program,
+    files: &[SourceFile],
+    opts: &Options,
+    stop: Option<Stage>,
+) -> Result<(Module<'c>, Option<String>), Error> {
     let mut captured: Option<String> = None;
     let mut observe = |stage: Stage, m: &Module| {
         explain(opts, stage, m);
@@ -146,7 +173,7 @@ fn compile_until<'c>(
             captured = Some(module_text(m));
         }
     };
-    let mut module = emit::emit(context, &program, &files);
+    let mut module = emit::emit(context, program, files);
     verify(&module, "daphne")?;
     observe(Stage::Parsing, &module);
     daphne_passes::pipeline::optimize(context, &mut module, &opts.passes, &mut observe)
@@ -189,34 +216,66 @@ fn check_kernels(module: &Module) -> Result<(), Error> {
     Ok(())
 }
 
-/// A script compiled by the JIT, ready to run.
-pub struct Jit {
-    /// Owns the generated code that `main` points into.
-    _engine: ExecutionEngine,
-    main: extern "C" fn() -> i32,
+/// Phase times of [`jit_script`] and how the compile cache was used.
+#[derive(Debug, Clone, Copy)]
+pub struct JitReport {
+    /// Seconds in the frontend (parsing, imports, semantic analysis); it runs on cache hits too.
+    pub parsing_seconds: f64,
+    /// Seconds from the typed program to loaded code: cache lookup, and on a miss MLIR context
+    /// creation, MLIR passes and LLVM code generation.
+    pub compilation_seconds: f64,
+    /// Whether the code came from the cache.
+    pub cache: CacheUse,
 }
 
-impl Jit {
-    /// Runs the script's `main`; returns its exit code (runtime errors exit the process
-    /// themselves with code 3).
-    pub fn run(&self) -> i32 {
-        (self.main)()
+/// Compiles `source` (read from `path`) for this machine's CPU, or takes the object code from
+/// `cache` when an entry for the same inputs exists (see [`cache`] for the key), and loads it.
+///
+/// The code binds the runtime's kernels ([`daphne_rt::abi::kernel_symbols`]) and
+/// `extra_symbols`, `(name, address)` pairs such as functions of extension libraries (a name
+/// that is also a runtime kernel is an error). Files those symbols come from belong in
+/// [`Options::compile_inputs`]. `--explain` stages (`opts.explain`) need the IR, so they
+/// bypass the cache.
+pub fn jit_script(
+    source: &str,
+    path: &Path,
+    opts: &Options,
+    cache: Option<&Cache>,
+    extra_symbols: &[(&str, *mut ())],
+) -> Result<(Jit, JitReport), Error> {
+    let _span = tracing::info_span!("jit_script", file = %path.display()).entered();
+    let started = std::time::Instant::now();
+    let (program, files) = frontend(source, path, opts)?;
+    let parsing_seconds = started.elapsed().as_secs_f64();
+    let cache = cache.filter(|_| opts.explain.is_empty());
+    let key = cache.and_then(|_| cache::key(opts, &files, &program));
+    let mut used = if key.is_some() { CacheUse::Miss } else { CacheUse::Off };
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        match cache.load(key) {
+            cache::Lookup::Hit(object) => match Jit::load(&object, extra_symbols) {
+                Ok(jit) => {
+                    let compilation_seconds = started.elapsed().as_secs_f64() - parsing_seconds;
+                    return Ok((jit, JitReport { parsing_seconds, compilation_seconds, cache: CacheUse::Hit }));
+                }
+                Err(e) => {
+                    tracing::debug!(target: "daphne_driver::cache", "the cached code of {key} does not load ({e}); rebuilding");
+                    used = CacheUse::Rebuilt;
+                }
+            },
+            cache::Lookup::Invalid(why) => {
+                tracing::debug!(target: "daphne_driver::cache", "ignoring an invalid cache entry: {why}");
+                used = CacheUse::Rebuilt;
+            }
+            cache::Lookup::Absent => {}
+        }
     }
-}
-
-/// JIT-compiles a module in the LLVM dialect (LLVM O3).
-pub fn jit(module: &Module) -> Result<Jit, Error> {
-    let _span = tracing::info_span!("jit").entered();
-    let engine = ExecutionEngine::new(module, 3, &[], false, false);
-    for (name, ptr) in daphne_rt::abi::kernel_symbols() {
-        // SAFETY: each pointer is the address of the runtime function of that name.
-        unsafe { engine.register_symbol(name, ptr) };
+    let context = context()?;
+    let (module, _) = backend(&context, &program, &files, opts, None)?;
+    let object = codegen::object_code(&module, codegen::Cpu::Host)?;
+    let jit = Jit::load(&object, extra_symbols).map_err(Error::Run)?;
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        cache.store(key, &object);
     }
-    let main = engine.lookup("main");
-    if main.is_null() {
-        return Err(Error::Run(format!("the JIT did not produce `main`\n{}", daphne_dialect::take_diagnostics().join("\n"))));
-    }
-    // SAFETY: `main` is the `() -> i32` C entry point built by the lowering.
-    let main: extern "C" fn() -> i32 = unsafe { std::mem::transmute(main) };
-    Ok(Jit { _engine: engine, main })
+    let compilation_seconds = started.elapsed().as_secs_f64() - parsing_seconds;
+    Ok((jit, JitReport { parsing_seconds, compilation_seconds, cache: used }))
 }

@@ -2,8 +2,9 @@
 //!
 //! `daphne script.daphne [name=value ...]` (or `daphne run ...`) JIT-compiles and runs a script;
 //! `daphne build script.daphne -o app` writes a native executable; `daphne emit-mlir` prints
-//! the MLIR module after a stage. Exit codes follow DAPHNE: 0 success, 1 parse errors and bad
-//! arguments, 2 compilation errors, 3 execution errors.
+//! the MLIR module after a stage; `daphne cache clear` empties the compile cache. Exit codes
+//! follow DAPHNE: 0 success, 1 parse errors and bad arguments, 2 compilation errors, 3
+//! execution errors.
 
 mod config;
 
@@ -45,6 +46,12 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
+    /// Manage the compile cache (`$DAPHNE_CACHE_DIR`, else `$XDG_CACHE_HOME/daphne`, else
+    /// `~/.cache/daphne`).
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
     /// Print the MLIR module of a script after a stage.
     EmitMlir {
         #[command(flatten)]
@@ -56,10 +63,21 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum CacheAction {
+    /// Remove every cached entry.
+    Clear,
+    /// Print the cache directory.
+    Dir,
+}
+
 #[derive(Args)]
 struct RunArgs {
     #[command(flatten)]
     script: ScriptArgs,
+    /// Neither read nor write the compile cache.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Args)]
@@ -272,28 +290,42 @@ fn execute(command: Command) -> Result<i32, Error> {
         return Ok(0);
     }
     let mut timer = Timer(std::time::Instant::now());
-    let context = daphne_driver::context()?;
     match command {
         Command::Run(run) => {
             let opts = run.script.options()?;
             let source = run.script.source()?;
+            let cache = if run.no_cache { None } else { daphne_driver::Cache::from_env() };
             let started = timer.lap();
-            let compiled = daphne_driver::compile(&context, &source, run.script.path(), &opts)?;
-            let jit = daphne_driver::jit(&compiled.module)?;
-            let parsed = compiled.parsing_seconds;
-            let compiled = timer.lap() - parsed;
+            let (jit, report) = daphne_driver::jit_script(&source, run.script.path(), &opts, cache.as_ref(), &[])?;
+            let (parsed, compiled) = (report.parsing_seconds, report.compilation_seconds);
+            timer.lap();
             let code = jit.run();
             let executed = timer.lap();
             if run.script.timing {
                 daphne_driver::flush_output();
                 eprintln!(
-                    "{{\"startup_seconds\": {started}, \"parsing_seconds\": {parsed}, \"compilation_seconds\": {compiled}, \"execution_seconds\": {executed}, \"total_seconds\": {}}}",
-                    started + parsed + compiled + executed
+                    "{{\"startup_seconds\": {started}, \"parsing_seconds\": {parsed}, \"compilation_seconds\": {compiled}, \"execution_seconds\": {executed}, \"total_seconds\": {}, \"cache\": \"{}\"}}",
+                    started + parsed + compiled + executed,
+                    report.cache.name()
                 );
             }
             Ok(code)
         }
+        Command::Cache { action } => {
+            let Some(cache) = daphne_driver::Cache::from_env() else {
+                return Err(usage_error("no cache directory: set DAPHNE_CACHE_DIR, XDG_CACHE_HOME or HOME".into()));
+            };
+            match action {
+                CacheAction::Dir => println!("{}", cache.dir().display()),
+                CacheAction::Clear => {
+                    let removed = cache.clear().map_err(|e| Error::Run(format!("cannot clear the cache in {}: {e}", cache.dir().display())))?;
+                    println!("removed {removed} cache entries from {}", cache.dir().display());
+                }
+            }
+            Ok(0)
+        }
         Command::Build { script, output, native } => {
+            let context = daphne_driver::context()?;
             let opts = script.options()?;
             let source = script.source()?;
             let compiled = daphne_driver::compile(&context, &source, script.path(), &opts)?;
@@ -302,6 +334,7 @@ fn execute(command: Command) -> Result<i32, Error> {
         }
         Command::SchedPlot { .. } => unreachable!("handled above"),
         Command::EmitMlir { script, stage } => {
+            let context = daphne_driver::context()?;
             let opts = script.options()?;
             let stage = Stage::from_name(&stage).ok_or_else(|| usage_error(format!("unknown stage `{stage}`")))?;
             let source = script.source()?;
