@@ -5,6 +5,14 @@
 //!   `daphne.constant`s → one `daphne.constant` with the value [`crate::fold`] computes;
 //! - `cast(x)` to `x`'s own type → `x`;
 //! - `t(t(X))` → `X`; `-(-x)` → `x`;
+//! - `t(A) @ B`, `A @ t(B)`, `t(A) @ t(B)` → `mat_mul(A, B)` with the bool attributes
+//!   [`TRANSA`]/[`TRANSB`] (DAPHNE's `transa`/`transb`; absent means false) flipped for each
+//!   transposed operand, so no transpose is materialized for the product: the runtime passes
+//!   the flags to BLAS `gemm` as `CblasTrans`. Unlike DAPHNE (which currently folds only the
+//!   right operand), both sides are folded; like DAPHNE, not a transpose of a sparse matrix
+//!   (CSR, or estimated sparsity below 0.25), which the CSR kernels multiply faster than a
+//!   flagged operand that the runtime converts to dense. [`crate::phy_select`] then recognizes
+//!   `syrk`/`gemv` from the flags (`t(X) @ X` is `mat_mul(X, X) {transa}`);
 //! - `x * 1`, `1 * x`, `x / 1`, `x - 0` → `x` (integers and floats), `x + 0`, `0 + x` → `x`
 //!   (integers only: in floating point `-0.0 + 0` is `+0.0`);
 //! - `nrow(X)`, `ncol(X)`, `ncell(X)` → a constant when property inference recorded the shape;
@@ -17,14 +25,17 @@
 //! operand requires the result type to be the operand's type, so no value type changes,
 //! and the identity holds bit for bit in that type (x·1 = x and x/1 = x even for NaN and
 //! -0.0; x−0 = x too; only x+0 is excluded for floats). Matrices are immutable values, so
-//! returning the operand matrix instead of an equal copy cannot be observed. Folded ops'
-//! now-unused operands are left for [`crate::dce`].
+//! returning the operand matrix instead of an equal copy cannot be observed. A product with
+//! flags computes `op(A) @ op(B)` for the same operands, value type and inner-dimension
+//! check as the product of the materialized transposes (the sums may round differently in
+//! the last bit, as any BLAS blocking does). Folded ops' now-unused operands are left for
+//! [`crate::dce`].
 
 use crate::fold::{self, Lit};
-use crate::ir::{Op, Val, all_ops, constant_of, constant_op, nested_ops};
+use crate::ir::{Op, Val, all_ops, build, constant_of, constant_op, nested_ops};
 use crate::props;
 use crate::scalar::{Kind, Scalar};
-use melior::ir::{Module, Type};
+use melior::ir::{AttributeLike, Module, Type, attribute::BoolAttribute};
 use std::collections::HashSet;
 
 /// Upper bound on the sweeps over the module (each sweep folds whole chains already).
@@ -66,6 +77,9 @@ fn rewrite(op: Op, dead: &mut HashSet<Op>) -> bool {
     let Some(d) = name.strip_prefix("daphne.") else { return false };
     if op.result_count() != 1 {
         return false;
+    }
+    if d == "mat_mul" {
+        return fold_transposes(op, dead);
     }
     if let Some(lit) = fold_constant(op, d) {
         let ty = op.result(0).ty();
@@ -196,5 +210,58 @@ fn inline_constant_if(op: Op, dead: &mut HashSet<Op>) -> bool {
     }
     dead.insert(op);
     op.replace_with(&yielded);
+    true
+}
+
+/// `mat_mul`'s attribute: the left operand is read transposed (a bool; absent is false).
+pub const TRANSA: &str = "transa";
+/// `mat_mul`'s attribute: the right operand is read transposed (a bool; absent is false).
+pub const TRANSB: &str = "transb";
+
+fn bool_attr(op: Op, name: &str) -> bool {
+    op.attr(name).is_some_and(|a| {
+        // SAFETY: kind check, then the accessor for that kind, on a live attribute.
+        unsafe { mlir_sys::mlirAttributeIsABool(a.to_raw()) && mlir_sys::mlirBoolAttrGetValue(a.to_raw()) }
+    })
+}
+
+/// The `(transa, transb)` flags of a `mat_mul` (false where absent).
+pub fn transpose_flags(op: Op) -> (bool, bool) {
+    (bool_attr(op, TRANSA), bool_attr(op, TRANSB))
+}
+
+/// The operand of a `transpose` that keeps its value type, if `v` is one.
+pub fn transposed(v: Val) -> Option<Val> {
+    v.def().filter(|o| o.name() == "daphne.transpose" && o.operand_count() == 1 && o.result(0).ty() == o.operand(0).ty()).map(|o| o.operand(0))
+}
+
+/// `mat_mul(t(A), B)` → `mat_mul(A, B) {transa = !transa}`, likewise for the right operand.
+fn fold_transposes(op: Op, dead: &mut HashSet<Op>) -> bool {
+    if op.operand_count() != 2 {
+        return false;
+    }
+    let (ta, tb) = transpose_flags(op);
+    // As in DAPHNE, a sparse operand keeps its transpose: the CSR product kernel reads it
+    // untransposed, while a flagged CSR operand is converted to dense.
+    let sparse = |x: Val| {
+        matches!(x.def().map(Op::name).as_deref(), Some("daphne.to_csr" | "daphne.rand_csr")) || (0.0..0.25).contains(&props::of(x).sparsity)
+    };
+    let side = |v: Val, t: bool| transposed(v).filter(|x| !sparse(*x)).map_or((v, t, false), |x| (x, !t, true));
+    let ((a, ta, fa), (b, tb, fb)) = (side(op.operand(0), ta), side(op.operand(1), tb));
+    if !fa && !fb {
+        return false;
+    }
+    let loc = op.location();
+    let context = loc.context();
+    // SAFETY: the location's context is alive while the pass runs (`to_ref` borrows the
+    // `ContextRef`, which must outlive the reference: hence the binding above).
+    let context = unsafe { context.to_ref() };
+    let flags: Vec<(&str, melior::ir::Attribute)> =
+        [(TRANSA, ta), (TRANSB, tb)].into_iter().filter(|(_, on)| *on).map(|(n, _)| (n, BoolAttribute::new(context, true).into())).collect();
+    let new = op.insert_before(build("daphne.mat_mul", loc, &[a, b], &[op.result(0).ty()], &flags));
+    if op.attr(props::ROWS).is_some() {
+        props::set(new, &[props::of(op.result(0))]);
+    }
+    replace(op, new.result(0), dead);
     true
 }

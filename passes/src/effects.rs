@@ -118,7 +118,14 @@ pub fn cannot_fail(op: Op) -> bool {
         _ if d.ends_with("_all") || d.ends_with("_row") || d.ends_with("_col") => {
             all_numeric && dims(0).is_some_and(|(r, c)| r > 0 && c > 0)
         }
-        "mat_mul" => all_numeric && matches!((dims(0), dims(1)), (Some((_, k)), Some((k2, _))) if k == k2),
+        "mat_mul" => {
+            // The inner dimensions of op(lhs) and op(rhs), with the transpose flags applied.
+            let (ta, tb) = crate::canonicalize::transpose_flags(op);
+            let inner = |d: Option<(i64, i64)>, trans: bool| d.map(|(r, c)| if trans { r } else { c });
+            let k = inner(dims(0), ta);
+            let k2 = inner(dims(1).map(|(r, c)| (c, r)), tb);
+            all_numeric && k.is_some() && k == k2
+        }
         "gemv" => all_numeric && matches!((dims(0), dims(1)), (Some((k, _)), Some((k2, _))) if k == k2),
         "syrk" => all_numeric,
         "reshape" => {

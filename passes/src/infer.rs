@@ -206,11 +206,15 @@ impl Infer {
             "reshape" => Props { sparsity: arg(0).sparsity, ..Props::shape(konst(1), konst(2)) },
             "transpose" => arg(0).transposed(),
             "syrk" => {
-                let n = arg(0).cols;
+                let n = if crate::phy_select::is_outer(op) { arg(0).rows } else { arg(0).cols };
                 Props { symmetric: Some(true), ..Props::shape(n, n) }
             }
             "gemv" => Props::shape(arg(0).cols, arg(1).cols),
-            "mat_mul" => Props::shape(arg(0).rows, arg(1).cols),
+            "mat_mul" => {
+                let (ta, tb) = crate::canonicalize::transpose_flags(op);
+                let (a, b) = (if ta { arg(0).transposed() } else { arg(0) }, if tb { arg(1).transposed() } else { arg(1) });
+                Props::shape(a.rows, b.cols)
+            }
             "cond" | "insert" => Props::shape(arg(0).rows, arg(0).cols),
             "cast" => match (kinds[0], result_vt) {
                 (Some(Kind::Scalar(_)), Some(_)) => Props { symmetric: Some(true), ..Props::shape(1, 1) },

@@ -808,12 +808,15 @@ impl<'c> Lowerer<'c> {
                 };
                 self.call(block, loc, f, &operands, Some(ptr)).expect("result")
             }
-            "mat_mul" | "col_bind" | "row_bind" => {
-                let f = match name {
-                    "mat_mul" => "daphne_matmul",
-                    "col_bind" => "daphne_cbind",
-                    _ => "daphne_rbind",
-                };
+            "mat_mul" => {
+                // The transpose flags canonicalization folded in (absent: false).
+                let (ta, tb) = crate::canonicalize::transpose_flags(crate::ir::Op::of(&op));
+                let (ta, tb) = (self.i32c(block, loc, ta as i32), self.i32c(block, loc, tb as i32));
+                let vt = self.i32c(block, loc, res_vt);
+                self.call(block, loc, "daphne_matmul", &[operands[0], operands[1], ta, tb, vt], Some(ptr)).expect("result")
+            }
+            "col_bind" | "row_bind" => {
+                let f = if name == "col_bind" { "daphne_cbind" } else { "daphne_rbind" };
                 let vt = self.i32c(block, loc, res_vt);
                 self.call(block, loc, f, &[operands[0], operands[1], vt], Some(ptr)).expect("result")
             }
@@ -1016,8 +1019,9 @@ impl<'c> Lowerer<'c> {
             }
             // Physical operators and reference counting (passes/src/phy_select.rs, refcount.rs).
             "syrk" => {
+                let outer = self.i32c(block, loc, crate::phy_select::is_outer(crate::ir::Op::of(&op)) as i32);
                 let vt = self.i32c(block, loc, res_vt);
-                self.call(block, loc, "daphne_syrk", &[operands[0], vt], Some(ptr)).expect("result")
+                self.call(block, loc, "daphne_syrk", &[operands[0], outer, vt], Some(ptr)).expect("result")
             }
             "gemv" => {
                 let vt = self.i32c(block, loc, res_vt);

@@ -180,7 +180,7 @@ fn main() {
 
     let square = matrix(2000, 2000);
     let matmul = best(5, || {
-        black_box(linalg::matmul(&square, &square, ValueType::F64).unwrap());
+        black_box(linalg::matmul(&square, false, &square, false, ValueType::F64).unwrap());
     });
     let flops = 2.0 * 2000f64.powi(3);
 

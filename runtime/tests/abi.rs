@@ -182,11 +182,19 @@ fn indexing_linear_algebra_and_matrix_ops() {
         assert_eq!(values(m)[2], 3.0);
         let t = daphne_transpose(m);
         assert_eq!(
-            values(daphne_matmul(t, m, ValueType::F64.code())),
+            values(daphne_matmul(t, m, false, false, ValueType::F64.code())),
             [35.0, 44.0, 44.0, 56.0]
         );
         assert_eq!(
-            values(daphne_syrk(m, ValueType::SI64.code())),
+            values(daphne_syrk(m, false, ValueType::SI64.code())),
+            [35.0, 44.0, 44.0, 56.0]
+        );
+        assert_eq!(
+            values(daphne_matmul(m, m, true, false, ValueType::F64.code())),
+            [35.0, 44.0, 44.0, 56.0]
+        );
+        assert_eq!(
+            values(daphne_syrk(t, true, ValueType::F64.code())),
             [35.0, 44.0, 44.0, 56.0]
         );
         assert_eq!(

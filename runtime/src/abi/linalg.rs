@@ -5,7 +5,8 @@ use crate::kernels::linalg;
 use crate::object::Object;
 use crate::value_type::ValueType;
 
-/// `lhs @ rhs` with both operands converted to the numeric value type `res_vt`.
+/// `op(lhs) @ op(rhs)` with both operands converted to the numeric value type `res_vt`;
+/// `op` transposes `lhs` when `transa` and `rhs` when `transb` (DAPHNE's MatMul flags).
 ///
 /// # Safety
 /// `lhs` and `rhs` are null or live handles from this runtime.
@@ -13,25 +14,27 @@ use crate::value_type::ValueType;
 pub unsafe extern "C" fn daphne_matmul(
     lhs: *mut Object,
     rhs: *mut Object,
+    transa: bool,
+    transb: bool,
     res_vt: i32,
 ) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let (lhs, rhs) = unsafe { (borrow_matrix(lhs)?, borrow_matrix(rhs)?) };
-        linalg::matmul(lhs, rhs, ValueType::decode(res_vt)?).map(new_handle)
+        linalg::matmul(lhs, transa, rhs, transb, ValueType::decode(res_vt)?).map(new_handle)
     })
 }
 
-/// `syrk(A)` = `t(A) @ A`, in `res_vt`.
+/// `syrk(A)` = `t(A) @ A`, or `A @ t(A)` when `outer`, in `res_vt`.
 ///
 /// # Safety
 /// `arg` is null or a live handle from this runtime.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_syrk(arg: *mut Object, res_vt: i32) -> *mut Object {
+pub unsafe extern "C" fn daphne_syrk(arg: *mut Object, outer: bool, res_vt: i32) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let arg = unsafe { borrow_matrix(arg) }?;
-        linalg::syrk(arg, ValueType::decode(res_vt)?).map(new_handle)
+        linalg::syrk(arg, outer, ValueType::decode(res_vt)?).map(new_handle)
     })
 }
 

@@ -18,11 +18,13 @@ use crate::value_type::ValueType;
 
 /// A value type that `@` supports, with its product routine.
 pub trait Gemm: Numeric {
-    /// `op(a) @ b` where `op` transposes when `trans_a`; the shapes are already checked.
+    /// `op(a) @ op(b)` where `op` transposes when `trans_a` (`trans_b`); the shapes are
+    /// already checked.
     fn gemm(
         a: &DenseMatrix<Self>,
         trans_a: bool,
         b: &DenseMatrix<Self>,
+        trans_b: bool,
     ) -> RtResult<DenseMatrix<Self>>;
 }
 
@@ -50,23 +52,24 @@ macro_rules! blas_gemm {
                 a: &DenseMatrix<$t>,
                 trans_a: bool,
                 b: &DenseMatrix<$t>,
+                trans_b: bool,
             ) -> RtResult<DenseMatrix<$t>> {
                 let (m, k) = op_shape(a, trans_a);
-                let n = b.cols();
+                let n = op_shape(b, trans_b).1;
                 let mut out = alloc_cells(m, n)?;
                 out.resize(m * n, 0.0);
                 if m > 0 && n > 0 && k > 0 {
                     let (bm, bn, bk) = (blas_int(m)?, blas_int(n)?, blas_int(k)?);
                     let lda = blas_int(a.row_stride().max(a.cols()).max(1))?;
                     let ldb = blas_int(b.row_stride().max(b.cols()).max(1))?;
-                    let trans = if trans_a { blas::TRANS } else { blas::NO_TRANS };
+                    let flag = |t: bool| if t { blas::TRANS } else { blas::NO_TRANS };
                     // SAFETY: `a` and `b` point to views with the given shapes and row strides
                     // (every row of `a` and `b` is in bounds), `out` holds m*n cells.
                     unsafe {
                         blas::$routine(
                             blas::ROW_MAJOR,
-                            trans,
-                            blas::NO_TRANS,
+                            flag(trans_a),
+                            flag(trans_b),
                             bm,
                             bn,
                             bk,
@@ -94,8 +97,8 @@ blas_gemm!(f32, cblas_sgemm);
 macro_rules! naive_gemm {
     ($($t:ty),*) => {$(
         impl Gemm for $t {
-            fn gemm(a: &DenseMatrix<$t>, trans_a: bool, b: &DenseMatrix<$t>) -> RtResult<DenseMatrix<$t>> {
-                naive_product(a, trans_a, b)
+            fn gemm(a: &DenseMatrix<$t>, trans_a: bool, b: &DenseMatrix<$t>, trans_b: bool) -> RtResult<DenseMatrix<$t>> {
+                naive_product(a, trans_a, b, trans_b)
             }
         }
     )*};
@@ -103,52 +106,71 @@ macro_rules! naive_gemm {
 
 naive_gemm!(i64, i32, i8, u64, u32, u8, bool);
 
-/// `op(a) @ b` with C++ arithmetic in `T`, row by row of the result (i-k-j order).
+/// `op(a) @ op(b)` with C++ arithmetic in `T`, row by row of the result (i-k-j order; a
+/// transposed `b` is read column-wise, as the sum over `p` runs in the same order).
 pub fn naive_product<T: Numeric>(
     a: &DenseMatrix<T>,
     trans_a: bool,
     b: &DenseMatrix<T>,
+    trans_b: bool,
 ) -> RtResult<DenseMatrix<T>> {
     let (m, k) = op_shape(a, trans_a);
-    let n = b.cols();
+    let n = op_shape(b, trans_b).1;
     let mut out = alloc_cells(m, n)?;
     out.resize(m * n, T::ZERO);
     for (i, out_row) in out.chunks_mut(n.max(1)).take(m).enumerate() {
         for p in 0..k {
             let a_ip = if trans_a { a.row(p)[i] } else { a.row(i)[p] };
-            for (cell, &b_pj) in out_row.iter_mut().zip(b.row(p)) {
-                *cell = cell.add(a_ip.mul(b_pj));
+            if trans_b {
+                for (j, cell) in out_row.iter_mut().enumerate() {
+                    *cell = cell.add(a_ip.mul(b.row(j)[p]));
+                }
+            } else {
+                for (cell, &b_pj) in out_row.iter_mut().zip(b.row(p)) {
+                    *cell = cell.add(a_ip.mul(b_pj));
+                }
             }
         }
     }
     DenseMatrix::from_vec(m, n, out)
 }
 
-/// `lhs @ rhs` computed in `res_vt`.
-pub fn matmul(lhs: &Matrix, rhs: &Matrix, res_vt: ValueType) -> RtResult<Matrix> {
-    product("matmul", lhs, false, rhs, res_vt)
+/// `op(lhs) @ op(rhs)` computed in `res_vt`, where `op` transposes its operand when
+/// `trans_lhs` (`trans_rhs`) is set: `t(A) @ B` without materializing `t(A)` (dense f64/f32
+/// pass the flags to BLAS `?gemm` as `CblasTrans`; other value types and CSR operands read
+/// the operand transposed in place after the conversion to dense `res_vt`).
+pub fn matmul(
+    lhs: &Matrix,
+    trans_lhs: bool,
+    rhs: &Matrix,
+    trans_rhs: bool,
+    res_vt: ValueType,
+) -> RtResult<Matrix> {
+    product("matmul", lhs, trans_lhs, rhs, trans_rhs, res_vt)
 }
 
 /// `gemv(A, x)` = `t(A) @ x`.
 pub fn gemv(a: &Matrix, x: &Matrix, res_vt: ValueType) -> RtResult<Matrix> {
-    product("gemv", a, true, x, res_vt)
+    product("gemv", a, true, x, false, res_vt)
 }
 
-/// `syrk(A)` = `t(A) @ A` (symmetric; f64 runs on `cblas_dsyrk`).
-pub fn syrk(a: &Matrix, res_vt: ValueType) -> RtResult<Matrix> {
+/// `syrk(A)` = `t(A) @ A`, or `A @ t(A)` when `outer` (symmetric; f64 runs on
+/// `cblas_dsyrk` with `CblasTrans` or `CblasNoTrans`).
+pub fn syrk(a: &Matrix, outer: bool, res_vt: ValueType) -> RtResult<Matrix> {
     if res_vt == ValueType::F64 {
         let a = a.to_dense::<f64>()?;
-        let (n, k) = (a.cols(), a.rows());
+        let (n, k) = if outer { (a.rows(), a.cols()) } else { (a.cols(), a.rows()) };
         let mut out = alloc_cells(n, n)?;
         out.resize(n * n, 0.0);
         if n > 0 && k > 0 {
-            let lda = blas_int(a.row_stride().max(n))?;
-            // SAFETY: `a` is a k×n view with row stride `lda`; `out` holds n*n cells.
+            let lda = blas_int(a.row_stride().max(a.cols()).max(1))?;
+            let trans = if outer { blas::NO_TRANS } else { blas::TRANS };
+            // SAFETY: `a` is a view with its shape and row stride `lda`; `out` holds n*n cells.
             unsafe {
                 blas::cblas_dsyrk(
                     blas::ROW_MAJOR,
                     blas::UPPER,
-                    blas::TRANS,
+                    trans,
                     blas_int(n)?,
                     blas_int(k)?,
                     1.0,
@@ -167,7 +189,7 @@ pub fn syrk(a: &Matrix, res_vt: ValueType) -> RtResult<Matrix> {
         }
         return Ok(Matrix::from(DenseMatrix::from_vec(n, n, out)?));
     }
-    product("syrk", a, true, a, res_vt)
+    product("syrk", a, !outer, a, outer, res_vt)
 }
 
 fn product(
@@ -175,6 +197,7 @@ fn product(
     lhs: &Matrix,
     trans_lhs: bool,
     rhs: &Matrix,
+    trans_rhs: bool,
     res_vt: ValueType,
 ) -> RtResult<Matrix> {
     let (m, k) = if trans_lhs {
@@ -182,16 +205,19 @@ fn product(
     } else {
         (lhs.rows(), lhs.cols())
     };
-    if k != rhs.rows() {
+    let (k2, n) = if trans_rhs {
+        (rhs.cols(), rhs.rows())
+    } else {
+        (rhs.rows(), rhs.cols())
+    };
+    if k != k2 {
         bail!(
-            "{op}: cannot multiply a {m}x{k} matrix by a {}x{} matrix: the inner dimensions differ",
-            rhs.rows(),
-            rhs.cols()
+            "{op}: cannot multiply a {m}x{k} matrix by a {k2}x{n} matrix: the inner dimensions differ"
         );
     }
     with_numeric_type!(res_vt, T => {
         let (a, b) = (lhs.to_dense::<T>()?, rhs.to_dense::<T>()?);
-        Ok(Matrix::from(T::gemm(&a, trans_lhs, &b)?))
+        Ok(Matrix::from(T::gemm(&a, trans_lhs, &b, trans_rhs)?))
     }, STR => bail!("{op} is not supported on strings"))
 }
 
@@ -327,10 +353,21 @@ mod tests {
             let a: Vec<f64> = (0..m * k).map(|i| ((i as i64 * 7 + seed) % 11 - 5) as f64).collect();
             let b: Vec<f64> = (0..k * n).map(|i| ((i as i64 * 3 + seed) % 13 - 6) as f64).collect();
             let expected = reference(&a, &b, m, k, n);
+            let (am, bm) = (dense(m, k, a.clone()), dense(k, n, b.clone()));
+            let (at, bt) = (transpose(&am).unwrap(), transpose(&bm).unwrap());
+            let csr = |x: &Matrix| Matrix::from(crate::csr::CsrMatrix::from_dense(x).unwrap());
             for vt in [ValueType::F64, ValueType::F32, ValueType::SI64, ValueType::SI32] {
-                let out = matmul(&dense(m, k, a.clone()), &dense(k, n, b.clone()), vt).unwrap();
-                prop_assert_eq!((out.rows(), out.cols()), (m, n));
-                prop_assert_eq!(out.to_dense::<f64>().unwrap().to_vec(), expected.clone());
+                // Every combination of transpose flags, each operand stored so that the flag
+                // undoes it; dense and CSR.
+                for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                    let lhs = if ta { &at } else { &am };
+                    let rhs = if tb { &bt } else { &bm };
+                    for (l, r) in [(lhs.clone(), rhs.clone()), (csr(lhs), csr(rhs))] {
+                        let out = matmul(&l, ta, &r, tb, vt).unwrap();
+                        prop_assert_eq!((out.rows(), out.cols()), (m, n));
+                        prop_assert_eq!(out.to_dense::<f64>().unwrap().to_vec(), expected.clone());
+                    }
+                }
             }
             let at = transpose(&dense(m, k, a.clone())).unwrap();
             let g = gemv(&at, &dense(k, n, b.clone()), ValueType::F64).unwrap();
@@ -342,23 +379,32 @@ mod tests {
     fn views_and_errors() {
         let base = DenseMatrix::from_vec(2, 3, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
         let view = Matrix::from(base.slice(0..2, 1..3).unwrap());
-        let out = matmul(&view, &dense(2, 1, vec![1.0, 1.0]), ValueType::F64).unwrap();
+        let out = matmul(&view, false, &dense(2, 1, vec![1.0, 1.0]), false, ValueType::F64).unwrap();
         assert_eq!(out.dense::<f64>().unwrap().to_vec(), [5.0, 11.0]);
-        assert!(matmul(&view, &view.clone(), ValueType::F64).is_ok());
+        assert!(matmul(&view, false, &view.clone(), false, ValueType::F64).is_ok());
+        // A transposed view: t(view) @ view reads the strided view through BLAS's lda.
+        let tv = matmul(&view, true, &view, false, ValueType::F64).unwrap();
+        assert_eq!(tv.dense::<f64>().unwrap().to_vec(), [29.0, 36.0, 36.0, 45.0]);
         let error = matmul(
             &dense(2, 3, vec![0i64; 6]),
+            false,
             &dense(2, 3, vec![0i64; 6]),
+            false,
             ValueType::SI64,
         );
         assert!(error.unwrap_err().message().contains("2x3"));
-        let s = syrk(
-            &dense(3, 2, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]),
-            ValueType::F64,
-        )
-        .unwrap();
+        // With the flag, the 2x3 operand is read as 3x2: t(A) @ A is 3x3 and fine.
+        let flagged = matmul(&dense(2, 3, vec![0i64; 6]), true, &dense(2, 3, vec![0i64; 6]), false, ValueType::SI64);
+        assert_eq!((flagged.as_ref().unwrap().rows(), flagged.unwrap().cols()), (3, 3));
+        let x = dense(3, 2, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        let s = syrk(&x, false, ValueType::F64).unwrap();
         assert_eq!(s.dense::<f64>().unwrap().to_vec(), [35.0, 44.0, 44.0, 56.0]);
-        let si = syrk(&dense(3, 2, vec![1i64, 2, 3, 4, 5, 6]), ValueType::SI64).unwrap();
+        let si = syrk(&dense(3, 2, vec![1i64, 2, 3, 4, 5, 6]), false, ValueType::SI64).unwrap();
         assert_eq!(si.dense::<i64>().unwrap().to_vec(), [35, 44, 44, 56]);
+        // The outer form X @ t(X): 3x3, in BLAS and in the integer loop.
+        let outer = [5.0, 11.0, 17.0, 11.0, 25.0, 39.0, 17.0, 39.0, 61.0];
+        assert_eq!(syrk(&x, true, ValueType::F64).unwrap().dense::<f64>().unwrap().to_vec(), outer);
+        assert_eq!(syrk(&x, true, ValueType::SI32).unwrap().to_dense::<f64>().unwrap().to_vec(), outer);
     }
 
     #[test]
