@@ -31,11 +31,15 @@
 //! the last bit, as any BLAS blocking does). Folded ops' now-unused operands are left for
 //! [`crate::dce`].
 
-use crate::fold::{self, Lit};
-use crate::ir::{Op, Val, all_ops, build, constant_of, constant_op, nested_ops};
+use crate::fold::{self, ConstMatrix, Folded, Lit, MAX_FOLD_CELLS, Operand};
+use crate::ir::{Op, Val, all_ops, build, const_i64, constant_of, constant_op, nested_ops};
 use crate::props;
 use crate::scalar::{Kind, Scalar};
-use melior::ir::{AttributeLike, Module, Type, attribute::BoolAttribute};
+use melior::ir::{
+    AttributeLike, Module, Type,
+    attribute::{BoolAttribute, IntegerAttribute},
+    r#type::IntegerType,
+};
 use std::collections::HashSet;
 
 /// Upper bound on the sweeps over the module (each sweep folds whole chains already).
@@ -80,6 +84,10 @@ fn rewrite(op: Op, dead: &mut HashSet<Op>) -> bool {
     }
     if d == "mat_mul" {
         return fold_transposes(op, dead);
+    }
+    if let Some(c) = fold_matrix(op, d) {
+        replace(op, c, dead);
+        return true;
     }
     if let Some(lit) = fold_constant(op, d) {
         let ty = op.result(0).ty();
@@ -264,4 +272,97 @@ fn fold_transposes(op: Op, dead: &mut HashSet<Op>) -> bool {
     }
     replace(op, new.result(0), dead);
     true
+}
+
+/// The compile-time value of `v` if it is a small constant matrix (at most
+/// [`MAX_FOLD_CELLS`] cells): a matrix literal of constants, `fill` or `seq` with constant
+/// arguments, or `reshape` of one to constant dimensions. `fill`, `seq` and `reshape` run the
+/// runtime's own kernels, with the scalars converted as the lowering converts them.
+fn const_matrix(v: Val) -> Option<ConstMatrix> {
+    use daphne_rt::kernels::{generation, reorganization};
+    let op = v.def()?;
+    let Kind::Matrix(vt) = v.kind()? else { return None };
+    let dims = |i: usize, j: usize| -> Option<(usize, usize)> {
+        let (r, c) = (usize::try_from(const_i64(op.operand(i))?).ok()?, usize::try_from(const_i64(op.operand(j))?).ok()?);
+        (r.checked_mul(c)? <= MAX_FOLD_CELLS).then_some((r, c))
+    };
+    let lit = |i: usize| -> Option<(Lit, Scalar)> {
+        let x = op.operand(i);
+        Some((constant_of(x)?, scalar(x)?))
+    };
+    let m = match op.daphne()?.as_str() {
+        "matrix_constant" => {
+            let attr = |n: &str| op.attr(n).and_then(|a| IntegerAttribute::try_from(a).ok()).and_then(|a| usize::try_from(a.value()).ok());
+            let (rows, cols) = (attr("num_rows")?, attr("num_cols")?);
+            if rows.checked_mul(cols)? > MAX_FOLD_CELLS || op.operand_count() != rows * cols {
+                return None;
+            }
+            let cells = op.operands().iter().map(|x| fold::convert(&constant_of(*x)?, scalar(*x)?, vt)).collect::<Option<Vec<_>>>()?;
+            return Some(ConstMatrix { rows, cols, vt, cells }).filter(|m| m.to_runtime().is_some());
+        }
+        "fill" if op.operand_count() == 3 => {
+            let ((v, s), (r, c)) = (lit(0)?, dims(1, 2)?);
+            generation::fill(vt.rt_type(), fold::carrier_ref(&v, s)?, r, c)
+        }
+        "seq" if op.operand_count() == 3 => {
+            let args: Vec<Lit> = (0..3).map(|i| lit(i).and_then(|(v, s)| fold::convert(&v, s, vt))).collect::<Option<_>>()?;
+            // Bound the length before running the kernel: |to - from| / |inc| + 1 cells.
+            let f = |l: &Lit| fold::convert(l, vt, Scalar::Float(64)).and_then(|x| if let Lit::Float(x) = x { Some(x) } else { None });
+            let (from, to, inc) = (f(&args[0])?, f(&args[1])?, f(&args[2])?);
+            let n = ((to - from) / inc).abs();
+            if !n.is_finite() || n + 1.0 > MAX_FOLD_CELLS as f64 {
+                return None;
+            }
+            let r = |i: usize| fold::carrier_ref(&args[i], vt);
+            generation::seq(vt.rt_type(), r(0)?, r(1)?, r(2)?)
+        }
+        "reshape" if op.operand_count() == 3 => {
+            let (inner, (r, c)) = (const_matrix(op.operand(0))?, dims(1, 2)?);
+            reorganization::reshape(&inner.to_runtime()?, r, c)
+        }
+        _ => return None,
+    };
+    ConstMatrix::from_runtime(&m.ok()?, vt)
+}
+
+/// Folds element-wise ops, transposes and aggregations whose operands are all constants,
+/// with at least one small constant matrix ([`const_matrix`]), computed by [`fold::matrix_op`]:
+/// a matrix result becomes a literal of constants (`matrix_constant`), a full aggregation a
+/// scalar constant. Returns the replacement value (inserted before `op`).
+fn fold_matrix(op: Op, d: &str) -> Option<Val> {
+    if matches!(d, "matrix_constant" | "fill" | "seq" | "reshape") {
+        return None; // the sources themselves stay as written
+    }
+    let operands = op.operands();
+    if operands.is_empty() || !operands.iter().any(|v| v.is_matrix()) {
+        return None;
+    }
+    let consts: Vec<Operand> = operands
+        .iter()
+        .map(|v| match v.kind()? {
+            Kind::Matrix(_) => const_matrix(*v).map(Operand::Matrix),
+            Kind::Scalar(s) => Some(Operand::Scalar(constant_of(*v)?, s)),
+        })
+        .collect::<Option<_>>()?;
+    let ty = op.result(0).ty();
+    let loc = op.location();
+    match fold::matrix_op(d, &consts, op.result(0).kind()?)? {
+        Folded::Scalar(lit) => Some(op.insert_before(constant_op(loc, ty, &lit)).result(0)),
+        Folded::Matrix(m) => {
+            let context = loc.context();
+            // SAFETY: the location's context is alive while the pass runs (bound above).
+            let context = unsafe { context.to_ref() };
+            let text = ty.to_string();
+            let elem = text.strip_prefix("!daphne.matrix<").and_then(|t| t.strip_suffix('>'))?;
+            let elem_ty = Type::parse(context, elem)?;
+            let cells: Vec<Val> = m.cells.iter().map(|c| op.insert_before(constant_op(loc, elem_ty, c)).result(0)).collect();
+            let i64t: Type = IntegerType::new(context, 64).into();
+            let attrs = [
+                ("num_rows", IntegerAttribute::new(i64t, m.rows as i64).into()),
+                ("num_cols", IntegerAttribute::new(i64t, m.cols as i64).into()),
+            ];
+            let lit = op.insert_before(build("daphne.matrix_constant", loc, &cells, &[ty], &attrs));
+            Some(lit.result(0))
+        }
+    }
 }

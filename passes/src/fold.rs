@@ -24,7 +24,7 @@
 //! (ordered comparisons of two booleans, unary ops with a bool result) stays unfolded.
 
 use crate::scalar::Scalar;
-use daphne_rt::BinaryOp;
+use daphne_rt::{AggOp, BinaryOp, DenseMatrix, Element, Matrix, ScalarRef, UnaryOp};
 
 /// A compile-time scalar of a known [`Scalar`] type. Integers are held canonically: signed
 /// types sign-extended, unsigned types, `index` and bool zero-extended.
@@ -155,6 +155,67 @@ pub fn binary_op(name: &str) -> Option<BinaryOp> {
         "ew_ge" => B::GE,
         _ => return None,
     })
+}
+
+/// The runtime's unary op code of a daphne op name (`ew_abs` → ABS).
+pub fn unary_op(name: &str) -> Option<UnaryOp> {
+    use UnaryOp as U;
+    Some(match name {
+        "ew_minus" => U::MINUS,
+        "ew_abs" => U::ABS,
+        "ew_sign" => U::SIGN,
+        "ew_sqrt" => U::SQRT,
+        "ew_exp" => U::EXP,
+        "ew_ln" => U::LN,
+        "ew_round" => U::ROUND,
+        "ew_floor" => U::FLOOR,
+        "ew_ceil" => U::CEIL,
+        "ew_sin" => U::SIN,
+        "ew_cos" => U::COS,
+        "ew_tan" => U::TAN,
+        "ew_asin" => U::ASIN,
+        "ew_acos" => U::ACOS,
+        "ew_atan" => U::ATAN,
+        "ew_sinh" => U::SINH,
+        "ew_cosh" => U::COSH,
+        "ew_tanh" => U::TANH,
+        "ew_isnan" => U::ISNAN,
+        _ => return None,
+    })
+}
+
+/// What an aggregation reduces: all cells to a scalar, each row, or each column.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AggAxis {
+    /// All cells (`sum(X)`): a scalar.
+    All,
+    /// Each row (`rowSums(X)`): an n×1 matrix.
+    Row,
+    /// Each column (`colSums(X)`): a 1×m matrix.
+    Col,
+}
+
+/// The runtime's aggregation code and axis of a daphne op name (`sum_row` → SUM, Row).
+pub fn agg_op(name: &str) -> Option<(AggOp, AggAxis)> {
+    let (base, axis) = name.rsplit_once('_')?;
+    let axis = match axis {
+        "all" => AggAxis::All,
+        "row" => AggAxis::Row,
+        "col" => AggAxis::Col,
+        _ => return None,
+    };
+    let op = match base {
+        "sum" => AggOp::SUM,
+        "min" => AggOp::MIN,
+        "max" => AggOp::MAX,
+        "mean" => AggOp::MEAN,
+        "var" => AggOp::VAR,
+        "stddev" => AggOp::STDDEV,
+        "idxmin" => AggOp::IDXMIN,
+        "idxmax" => AggOp::IDXMAX,
+        _ => return None,
+    };
+    Some((op, axis))
 }
 
 fn bool_lit(b: bool, result: Scalar) -> Option<Lit> {
@@ -366,6 +427,170 @@ pub fn unary(op: &str, (a, s): (&Lit, Scalar), result: Scalar) -> Option<Lit> {
         }
         Lit::Str(_) => None,
     }
+}
+
+/// The largest matrix (in cells) that folding computes at compile time. Each cell of a folded
+/// matrix becomes one constant op in the IR (and one store when the literal is built at run
+/// time), so the bound keeps the module small and compile time flat while covering what
+/// scripts write as constants: literals, small `fill`s and `seq`s (up to 8×8). A larger
+/// matrix costs the runtime kernel no more than loading it as a literal would.
+pub const MAX_FOLD_CELLS: usize = 64;
+
+/// A small matrix known at compile time: `rows`×`cols` cells of value type `vt`, row-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstMatrix {
+    /// Number of rows.
+    pub rows: usize,
+    /// Number of columns.
+    pub cols: usize,
+    /// The value type of the cells (numeric or bool; string matrices are not folded).
+    pub vt: Scalar,
+    /// The cells, row by row, each held as [`Lit`] of type `vt`.
+    pub cells: Vec<Lit>,
+}
+
+impl ConstMatrix {
+    /// The runtime matrix with these cells (what the lowered literal builds).
+    pub fn to_runtime(&self) -> Option<Matrix> {
+        fn typed<T: Element>(m: &ConstMatrix, cell: impl Fn(&Lit) -> Option<T>) -> Option<Matrix> {
+            let cells: Vec<T> = m.cells.iter().map(cell).collect::<Option<_>>()?;
+            Some(Matrix::from(DenseMatrix::from_vec(m.rows, m.cols, cells).ok()?))
+        }
+        if self.cells.len() != self.rows * self.cols {
+            return None;
+        }
+        match self.vt {
+            Scalar::Float(64) => typed(self, |l| l.float()),
+            Scalar::Float(32) => typed(self, |l| l.float().map(|f| f as f32)),
+            Scalar::Signed(64) => typed(self, |l| l.int().map(|i| i as i64)),
+            Scalar::Signed(32) => typed(self, |l| l.int().map(|i| i as i32)),
+            Scalar::Signed(8) => typed(self, |l| l.int().map(|i| i as i8)),
+            Scalar::Unsigned(64) => typed(self, |l| l.int().map(|i| i as u64)),
+            Scalar::Unsigned(32) => typed(self, |l| l.int().map(|i| i as u32)),
+            Scalar::Unsigned(8) => typed(self, |l| l.int().map(|i| i as u8)),
+            Scalar::Bool => typed(self, |l| l.int().map(|i| i != 0)),
+            _ => None,
+        }
+    }
+
+    /// The cells of a dense runtime matrix of value type `vt`, if it is small enough and
+    /// holds no NaN (a NaN's sign bit is not portable through a constant, see
+    /// [`fresh_nan_guard`]).
+    pub fn from_runtime(m: &Matrix, vt: Scalar) -> Option<ConstMatrix> {
+        fn cells<T: Element>(m: &Matrix, lit: impl Fn(T) -> Lit) -> Option<Vec<Lit>> {
+            Some(m.dense::<T>()?.to_vec().into_iter().map(lit).collect())
+        }
+        if m.value_type() != vt.rt_type() || m.rows() * m.cols() > MAX_FOLD_CELLS {
+            return None;
+        }
+        let cells = match vt {
+            Scalar::Float(64) => cells(m, Lit::Float)?,
+            Scalar::Float(32) => cells(m, |f: f32| Lit::Float(f as f64))?,
+            Scalar::Signed(64) => cells(m, |i: i64| Lit::Int(i as i128))?,
+            Scalar::Signed(32) => cells(m, |i: i32| Lit::Int(i as i128))?,
+            Scalar::Signed(8) => cells(m, |i: i8| Lit::Int(i as i128))?,
+            Scalar::Unsigned(64) => cells(m, |i: u64| Lit::Int(i as i128))?,
+            Scalar::Unsigned(32) => cells(m, |i: u32| Lit::Int(i as i128))?,
+            Scalar::Unsigned(8) => cells(m, |i: u8| Lit::Int(i as i128))?,
+            Scalar::Bool => cells(m, |b: bool| Lit::Int(b as i128))?,
+            _ => return None,
+        };
+        if cells.iter().any(|c| matches!(c, Lit::Float(f) if f.is_nan())) {
+            return None;
+        }
+        Some(ConstMatrix { rows: m.rows(), cols: m.cols(), vt, cells })
+    }
+}
+
+/// The scalar `v: s` as the runtime kernels receive it: converted to its ABI carrier (i64 for
+/// bool and signed, u64 for unsigned and index, f64 for floats), as the lowering does.
+pub fn carrier_ref(v: &Lit, s: Scalar) -> Option<ScalarRef<'static>> {
+    Some(match s {
+        Scalar::Bool | Scalar::Signed(_) => ScalarRef::Int(convert(v, s, Scalar::Signed(64))?.int()? as i64),
+        Scalar::Unsigned(_) | Scalar::Index => ScalarRef::UInt(convert(v, s, Scalar::Unsigned(64))?.int()? as u64),
+        Scalar::Float(_) => ScalarRef::Float(convert(v, s, Scalar::Float(64))?.float()?),
+        Scalar::Str => return None,
+    })
+}
+
+/// The carrier type of `s` (see [`carrier_ref`]).
+pub fn carrier_type(s: Scalar) -> Scalar {
+    match s {
+        Scalar::Bool | Scalar::Signed(_) => Scalar::Signed(64),
+        Scalar::Unsigned(_) | Scalar::Index => Scalar::Unsigned(64),
+        other => other,
+    }
+}
+
+/// An operand of a matrix op being folded.
+#[derive(Clone, Debug)]
+pub enum Operand {
+    /// A constant scalar and its type.
+    Scalar(Lit, Scalar),
+    /// A small constant matrix.
+    Matrix(ConstMatrix),
+}
+
+/// The result of folding a matrix op.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Folded {
+    /// A scalar (full aggregations).
+    Scalar(Lit),
+    /// A small matrix.
+    Matrix(ConstMatrix),
+}
+
+/// Daphne op `name` on constant operands with result type `result` (a matrix of value type
+/// `vt`, or a scalar), computed by the very runtime kernels the lowered program calls, with
+/// the operands converted as the lowering converts them; `None` if the kernel fails (the
+/// run-time error is left to the run time), the result is too large or holds a NaN.
+pub fn matrix_op(name: &str, operands: &[Operand], result: crate::scalar::Kind) -> Option<Folded> {
+    use crate::scalar::Kind;
+    use daphne_rt::kernels::{aggregation, ew_binary, ew_unary, generation, reorganization};
+    let scalar_matrix = |v: &Lit, s: Scalar| -> Option<Matrix> {
+        let r = carrier_ref(v, s)?;
+        generation::fill(r.value_type(), r, 1, 1).ok()
+    };
+    let rt = |m: &ConstMatrix| m.to_runtime();
+    let out = match (result, operands) {
+        (Kind::Matrix(vt), [a, b]) if binary_op(name).is_some() => {
+            let op = binary_op(name)?;
+            match (a, b) {
+                (Operand::Matrix(x), Operand::Matrix(y)) => ew_binary::ew_binary(op, vt.rt_type(), &rt(x)?, &rt(y)?),
+                (Operand::Matrix(x), Operand::Scalar(v, s)) => ew_binary::ew_binary(op, vt.rt_type(), &rt(x)?, &scalar_matrix(v, *s)?),
+                (Operand::Scalar(v, s), Operand::Matrix(y)) => {
+                    ew_binary::ew_binary_scalar_lhs(op, vt.rt_type(), &scalar_matrix(v, *s)?, &rt(y)?)
+                }
+                _ => return None,
+            }
+        }
+        (Kind::Matrix(vt), [Operand::Matrix(x)]) if unary_op(name).is_some() => ew_unary::ew_unary(unary_op(name)?, vt.rt_type(), &rt(x)?),
+        (Kind::Matrix(_), [Operand::Matrix(x)]) if name == "transpose" => reorganization::transpose(&rt(x)?),
+        (Kind::Matrix(vt), [Operand::Matrix(x)]) if name == "cast" => rt(x)?.cast(vt.rt_type()),
+        (Kind::Matrix(vt), [Operand::Matrix(x)]) => match agg_op(name)? {
+            (op, AggAxis::Row) => aggregation::agg_axis(op, aggregation::Axis::Rows, vt.rt_type(), &rt(x)?),
+            (op, AggAxis::Col) => aggregation::agg_axis(op, aggregation::Axis::Cols, vt.rt_type(), &rt(x)?),
+            (_, AggAxis::All) => return None,
+        },
+        (Kind::Scalar(s), [Operand::Matrix(x)]) => {
+            let (op, AggAxis::All) = agg_op(name)? else { return None };
+            let m = rt(x)?;
+            let carried = match carrier_type(s) {
+                Scalar::Signed(_) => Lit::Int(aggregation::agg_all::<i64>(op, &m).ok()? as i128),
+                Scalar::Unsigned(_) => Lit::Int(aggregation::agg_all::<u64>(op, &m).ok()? as i128),
+                Scalar::Float(_) => Lit::Float(aggregation::agg_all::<f64>(op, &m).ok()?),
+                _ => return None,
+            };
+            let v = convert(&carried, carrier_type(s), s)?;
+            if matches!(v, Lit::Float(f) if f.is_nan()) {
+                return None;
+            }
+            return Some(Folded::Scalar(v));
+        }
+        _ => return None,
+    };
+    let Kind::Matrix(vt) = result else { return None };
+    ConstMatrix::from_runtime(&out.ok()?, vt).map(Folded::Matrix)
 }
 
 #[cfg(test)]

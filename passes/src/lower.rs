@@ -8,7 +8,7 @@
 //! The script's `main` becomes `daphne_script_main`, wrapped by a C `main` that initialises
 //! the runtime (with the scheduler options given at compile time) and finishes it.
 
-use crate::fold::binary_op;
+use crate::fold::{AggAxis as Axis, agg_op, binary_op, unary_op};
 use crate::scalar::Scalar;
 use daphne_rt::{AggOp, BinaryOp, UnaryOp, ValueType as RtType};
 use melior::{
@@ -96,10 +96,10 @@ impl Carrier {
     }
 }
 
-/// How scalars cross the runtime ABI: the carrier of each type and its value-type code.
+/// How scalars cross the runtime ABI: the carrier of each type (the value-type code is
+/// [`Scalar::rt_type`]).
 trait Abi {
     fn carrier(self) -> Carrier;
-    fn rt_type(self) -> RtType;
 }
 
 impl Abi for Scalar {
@@ -109,21 +109,6 @@ impl Abi for Scalar {
             Scalar::Unsigned(_) | Scalar::Index => Carrier::U64,
             Scalar::Float(_) => Carrier::F64,
             Scalar::Str => Carrier::Str,
-        }
-    }
-
-    fn rt_type(self) -> RtType {
-        match self {
-            Scalar::Bool => RtType::BOOL,
-            Scalar::Signed(8) => RtType::SI8,
-            Scalar::Signed(32) => RtType::SI32,
-            Scalar::Signed(_) => RtType::SI64,
-            Scalar::Unsigned(8) => RtType::UI8,
-            Scalar::Unsigned(32) => RtType::UI32,
-            Scalar::Unsigned(_) | Scalar::Index => RtType::UI64,
-            Scalar::Float(32) => RtType::F32,
-            Scalar::Float(_) => RtType::F64,
-            Scalar::Str => RtType::STR,
         }
     }
 }
@@ -1400,61 +1385,4 @@ impl<'c> Lowerer<'c> {
             .expect("main");
         body.append_operation(main);
     }
-}
-
-
-
-fn unary_op(name: &str) -> Option<UnaryOp> {
-    use UnaryOp as U;
-    Some(match name {
-        "ew_minus" => U::MINUS,
-        "ew_abs" => U::ABS,
-        "ew_sign" => U::SIGN,
-        "ew_sqrt" => U::SQRT,
-        "ew_exp" => U::EXP,
-        "ew_ln" => U::LN,
-        "ew_round" => U::ROUND,
-        "ew_floor" => U::FLOOR,
-        "ew_ceil" => U::CEIL,
-        "ew_sin" => U::SIN,
-        "ew_cos" => U::COS,
-        "ew_tan" => U::TAN,
-        "ew_asin" => U::ASIN,
-        "ew_acos" => U::ACOS,
-        "ew_atan" => U::ATAN,
-        "ew_sinh" => U::SINH,
-        "ew_cosh" => U::COSH,
-        "ew_tanh" => U::TANH,
-        "ew_isnan" => U::ISNAN,
-        _ => return None,
-    })
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Axis {
-    All,
-    Row,
-    Col,
-}
-
-fn agg_op(name: &str) -> Option<(AggOp, Axis)> {
-    let (base, axis) = name.rsplit_once('_')?;
-    let axis = match axis {
-        "all" => Axis::All,
-        "row" => Axis::Row,
-        "col" => Axis::Col,
-        _ => return None,
-    };
-    let op = match base {
-        "sum" => AggOp::SUM,
-        "min" => AggOp::MIN,
-        "max" => AggOp::MAX,
-        "mean" => AggOp::MEAN,
-        "var" => AggOp::VAR,
-        "stddev" => AggOp::STDDEV,
-        "idxmin" => AggOp::IDXMIN,
-        "idxmax" => AggOp::IDXMAX,
-        _ => return None,
-    };
-    Some((op, axis))
 }

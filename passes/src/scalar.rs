@@ -40,6 +40,23 @@ impl Scalar {
         })
     }
 
+    /// The runtime's value type for this scalar type (index is ui64).
+    pub fn rt_type(self) -> daphne_rt::ValueType {
+        use daphne_rt::ValueType as V;
+        match self {
+            Scalar::Bool => V::BOOL,
+            Scalar::Signed(8) => V::SI8,
+            Scalar::Signed(32) => V::SI32,
+            Scalar::Signed(_) => V::SI64,
+            Scalar::Unsigned(8) => V::UI8,
+            Scalar::Unsigned(32) => V::UI32,
+            Scalar::Unsigned(_) | Scalar::Index => V::UI64,
+            Scalar::Float(32) => V::F32,
+            Scalar::Float(_) => V::F64,
+            Scalar::Str => V::STR,
+        }
+    }
+
     /// True for bool, signed, unsigned and index.
     pub fn is_int(self) -> bool {
         matches!(self, Scalar::Bool | Scalar::Signed(_) | Scalar::Unsigned(_) | Scalar::Index)
