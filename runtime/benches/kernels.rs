@@ -4,14 +4,14 @@
 //! Rows: elementwise add and full sum against STREAM-like loops (bandwidth share), per-row and
 //! per-column sums on 5,000,000×10 and 2000×2000 f64 matmul against NumPy (run in the same
 //! process tree through `python3 -c`; skipped with a message if NumPy is missing), and numeric
-//! CSV reading (MB/s).
+//! CSV reading (MB/s). Every figure is the median of seven runs (the machine may be shared).
 //!
 //! The STREAM references: "classic" loops reuse one output buffer (STREAM itself), "alloc"
-//! loops allocate a fresh output per run with `Vec::with_capacity` like a kernel must (page
-//! faults included, no huge-page hint), and once more with the kernels' huge-page allocation
-//! ([`bulk::alloc_uninit`]). All use the same thread count as the kernel. The full
-//! sum runs on one thread because its summation order is pinned (spec §12: four interleaved
-//! accumulators), so it is compared with a one-thread read as well as an all-core read.
+//! loops allocate a fresh output per run with `Vec::with_capacity` (page faults included, no
+//! huge-page hint), and once more with a fresh huge-page allocation. All use the same thread
+//! count as the kernel. The kernels allocate through the runtime's buffer pool, so a result
+//! of the size of a freed one reuses its warm pages. The full sum is compared with a one-thread
+//! and an all-core read (eight accumulators per thread).
 
 use std::hint::black_box;
 use std::mem::MaybeUninit;
@@ -23,15 +23,17 @@ use daphne_rt::kernels::aggregation::{self, Axis};
 use daphne_rt::kernels::{ew_binary, linalg};
 use daphne_rt::{AggOp, BinaryOp, DenseMatrix, Matrix, Object, ValueType, bulk};
 
-/// The best of `runs` timings of `f`, in seconds.
-fn best(runs: usize, mut f: impl FnMut()) -> f64 {
-    (0..runs)
+/// The median of `runs` timings of `f`, in seconds.
+fn median(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
         .map(|_| {
             let start = Instant::now();
             f();
             start.elapsed().as_secs_f64()
         })
-        .fold(f64::INFINITY, f64::min)
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[runs / 2]
 }
 
 fn matrix(rows: usize, cols: usize) -> Matrix {
@@ -81,7 +83,7 @@ fn stream_read(a: &[f64], threads: usize) -> f64 {
     })
 }
 
-/// NumPy's best times in ms for `rows`, `cols` and `matmul` on the same data, or why not.
+/// NumPy's median times in ms for `rows`, `cols` and `matmul` on the same data, or why not.
 fn numpy_times() -> Result<Vec<(String, f64)>, String> {
     const SCRIPT: &str = r#"
 import time
@@ -89,17 +91,17 @@ try:
     import numpy as np
 except ImportError:
     print("missing"); raise SystemExit
-def best(f, n):
-    b = 1e9
+def median(f, n):
+    ts = []
     for _ in range(n):
-        t = time.perf_counter(); f(); b = min(b, time.perf_counter() - t)
-    return b * 1e3
+        t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+    return sorted(ts)[n // 2] * 1e3
 m = (np.arange(50_000_000) % 1000 * 0.001).reshape(5_000_000, 10)
-print("rows", best(lambda: m.sum(axis=1), 5))
-print("cols", best(lambda: m.sum(axis=0), 5))
+print("rows", median(lambda: m.sum(axis=1), 7))
+print("cols", median(lambda: m.sum(axis=0), 7))
 del m
 a = (np.arange(4_000_000) % 1000 * 0.001).reshape(2000, 2000)
-print("matmul", best(lambda: a @ a, 5))
+print("matmul", median(lambda: a @ a, 7))
 "#;
     let out = Command::new("python3")
         .args(["-c", SCRIPT])
@@ -138,48 +140,48 @@ fn main() {
     let gb = |bytes: f64, s: f64| bytes / s / 1e9;
     let add_bytes = 24.0 * n as f64;
     let mut reused: Vec<f64> = Vec::with_capacity(n);
-    let classic_add = best(5, || {
+    let classic_add = median(7, || {
         stream_add(&mut reused.spare_capacity_mut()[..n], xa, xb, threads);
         black_box(&reused);
     });
-    let alloc_add = best(5, || {
+    let alloc_add = median(7, || {
         let mut fresh: Vec<f64> = Vec::with_capacity(n);
         stream_add(&mut fresh.spare_capacity_mut()[..n], xa, xb, threads);
         // SAFETY: `stream_add` wrote all `n` cells.
         unsafe { fresh.set_len(n) };
         black_box(fresh);
     });
-    let huge_add = best(5, || {
+    let huge_add = median(7, || {
         let mut fresh: Vec<f64> = bulk::alloc_uninit(n).unwrap();
         stream_add(&mut fresh.spare_capacity_mut()[..n], xa, xb, threads);
         // SAFETY: `stream_add` wrote all `n` cells.
         unsafe { fresh.set_len(n) };
         black_box(fresh);
     });
-    let add = best(5, || {
+    let add = median(7, || {
         black_box(ew_binary::ew_binary(BinaryOp::ADD, ValueType::F64, &a, &b).unwrap());
     });
-    let read_all = best(5, || {
+    let read_all = median(7, || {
         black_box(stream_read(xa, threads));
     });
-    let read_one = best(5, || {
+    let read_one = median(7, || {
         black_box(stream_read(xa, 1));
     });
-    let sum = best(5, || {
+    let sum = median(7, || {
         black_box(aggregation::agg_all::<f64>(AggOp::SUM, &a).unwrap());
     });
 
     let tall = matrix(5_000_000, 10);
-    let row_sums = best(5, || {
+    let row_sums = median(7, || {
         black_box(aggregation::agg_axis(AggOp::SUM, Axis::Rows, ValueType::F64, &tall).unwrap());
     });
-    let col_sums = best(5, || {
+    let col_sums = median(7, || {
         black_box(aggregation::agg_axis(AggOp::SUM, Axis::Cols, ValueType::F64, &tall).unwrap());
     });
     drop(tall);
 
     let square = matrix(2000, 2000);
-    let matmul = best(5, || {
+    let matmul = median(7, || {
         black_box(linalg::matmul(&square, false, &square, false, ValueType::F64).unwrap());
     });
     let flops = 2.0 * 2000f64.powi(3);
@@ -189,7 +191,7 @@ fn main() {
     let path = dir.join("m.csv").to_string_lossy().into_owned();
     io::write(&Object::from(matrix(1_000_000, 10)), &path).unwrap();
     let size = std::fs::metadata(&path).unwrap().len() as f64;
-    let read = best(5, || {
+    let read = median(7, || {
         black_box(io::read_matrix(&path).unwrap());
     });
     std::fs::remove_dir_all(dir).unwrap();

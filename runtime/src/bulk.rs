@@ -124,6 +124,7 @@ unsafe impl<R: Send> Sync for SharedSlots<R> {}
 const MAP_PIPELINE: u64 = 1 << 32;
 const ZIP_PIPELINE: u64 = MAP_PIPELINE + 1;
 const LINE_PIPELINE: u64 = MAP_PIPELINE + 2;
+const TABULATE_PIPELINE: u64 = MAP_PIPELINE + 3;
 
 /// `f(a[i])` for every cell.
 pub fn map<A: Sync, R: Send>(a: &[A], f: impl Fn(&A) -> R + Sync) -> RtResult<Vec<R>> {
@@ -150,6 +151,16 @@ pub fn zip<A: Sync, B: Sync, R: Send>(
             slot.write(f(x, y));
         }
         xs.len()
+    })
+}
+
+/// `f(i)` for every `i` in `0..n`.
+pub fn tabulate<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> RtResult<Vec<R>> {
+    build(TABULATE_PIPELINE, n, |start, out| {
+        for (i, slot) in out.iter_mut().enumerate() {
+            slot.write(f(start + i));
+        }
+        out.len()
     })
 }
 
@@ -190,6 +201,7 @@ mod tests {
             zip(&a, &b, |x, y| y - x).unwrap(),
             a.iter().map(|x| 2 * x).collect::<Vec<_>>()
         );
+        assert_eq!(tabulate(n, |i| i as u64 * 2).unwrap(), b.iter().map(|y| y / 3 * 2).collect::<Vec<_>>());
         let lines = per_line(&a[..n - 3], 2, |l| l[0] + l[1]).unwrap();
         assert_eq!(lines.len(), (n - 3) / 2);
         assert_eq!(lines[5], 10 + 11);

@@ -11,6 +11,7 @@
 //! column positions, and libstdc++'s fallback `uniform_int_distribution` method.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::dense::{DenseMatrix, alloc_cells};
 use crate::element::{Element, ScalarRef};
@@ -24,8 +25,8 @@ use crate::value_type::ValueType;
 pub struct CsrMatrix {
     rows: usize,
     cols: usize,
-    row_offsets: Vec<usize>,
-    col_idxs: Vec<usize>,
+    row_offsets: Arc<Vec<usize>>,
+    col_idxs: Arc<Vec<usize>>,
     values: Matrix,
 }
 
@@ -53,8 +54,28 @@ impl CsrMatrix {
         Ok(Self {
             rows,
             cols,
-            row_offsets,
-            col_idxs,
+            row_offsets: Arc::new(row_offsets),
+            col_idxs: Arc::new(col_idxs),
+            values,
+        })
+    }
+
+    /// A matrix with the same non-zero positions as `self` (shared, not copied) and new
+    /// `values`, one per stored cell (an `nnz`×1 matrix).
+    pub fn with_values(&self, values: Matrix) -> RtResult<Self> {
+        if values.rows() != self.nnz() || values.cols() != 1 {
+            bail!(
+                "a CSR matrix with {} non-zeros cannot take {}x{} values",
+                self.nnz(),
+                values.rows(),
+                values.cols()
+            );
+        }
+        Ok(Self {
+            rows: self.rows,
+            cols: self.cols,
+            row_offsets: Arc::clone(&self.row_offsets),
+            col_idxs: Arc::clone(&self.col_idxs),
             values,
         })
     }
@@ -100,6 +121,21 @@ impl CsrMatrix {
     /// The number of stored (non-zero) cells.
     pub fn nnz(&self) -> usize {
         self.col_idxs.len()
+    }
+
+    /// Per row `r`, its stored cells are the positions `row_offsets[r]..row_offsets[r + 1]`.
+    pub fn row_offsets(&self) -> &[usize] {
+        &self.row_offsets
+    }
+
+    /// The column index of every stored cell (ascending within a row).
+    pub fn col_idxs(&self) -> &[usize] {
+        &self.col_idxs
+    }
+
+    /// The value of every stored cell, as an `nnz`×1 matrix.
+    pub fn values(&self) -> &Matrix {
+        &self.values
     }
 
     /// The dense matrix with the same cells (zeros filled in).
@@ -327,12 +363,12 @@ mod tests {
             0.815_487_626_818_037_77,
         ];
         let half = rand_csr_typed(3, 4, 0.0, 1.0, 0.5, 42).unwrap();
-        assert_eq!(half.row_offsets, [0, 4, 5, 6]);
-        assert_eq!(half.col_idxs, [0, 1, 2, 3, 1, 1]);
+        assert_eq!(*half.row_offsets, [0, 4, 5, 6]);
+        assert_eq!(*half.col_idxs, [0, 1, 2, 3, 1, 1]);
         assert_eq!(half.values.dense::<f64>().unwrap().to_vec(), first6);
         let most = rand_csr_typed(3, 4, 0.0, 1.0, 0.75, 42).unwrap();
-        assert_eq!(most.row_offsets, [0, 3, 6, 9]);
-        assert_eq!(most.col_idxs, [0, 1, 2, 0, 1, 3, 1, 2, 3]);
+        assert_eq!(*most.row_offsets, [0, 3, 6, 9]);
+        assert_eq!(*most.col_idxs, [0, 1, 2, 0, 1, 3, 1, 2, 3]);
         let values = most.values.dense::<f64>().unwrap().to_vec();
         assert_eq!(values[..6], first6);
         assert_eq!(

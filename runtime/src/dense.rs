@@ -1,12 +1,13 @@
 //! [`DenseMatrix`]: row-major cells in a shared buffer, seen through a view.
 //!
-//! A matrix is a window into an `Arc<Vec<T>>`: the cell `(r, c)` lives at
+//! A matrix is a window into a shared buffer (an `Arc` of a `Vec<T>`): the cell `(r, c)` lives at
 //! `offset + r * row_stride + c`. Slicing rows or columns, and reshaping a contiguous matrix,
 //! create new views of the same buffer without copying. Compiled fused loops read the raw view
 //! ([`DenseMatrix::data_ptr`], [`DenseMatrix::rows`], [`DenseMatrix::cols`],
-//! [`DenseMatrix::row_stride`]).
+//! [`DenseMatrix::row_stride`]). When the last view of a large buffer goes, the buffer returns
+//! to [`crate::pool`] for the next result of the same size.
 
-use std::ops::Range;
+use std::ops::{Deref, Range};
 use std::sync::Arc;
 
 use crate::error::RtResult;
@@ -14,19 +15,41 @@ use crate::error::RtResult;
 /// A dense, row-major matrix view over a shared buffer.
 #[derive(Debug, Clone)]
 pub struct DenseMatrix<T> {
-    values: Arc<Vec<T>>,
+    values: Arc<Cells<T>>,
     offset: usize,
     rows: usize,
     cols: usize,
     row_stride: usize,
 }
 
+/// The buffer behind a matrix; a large one goes back to [`crate::pool`] when dropped.
+#[derive(Debug)]
+struct Cells<T>(Vec<T>);
+
+impl<T> Deref for Cells<T> {
+    type Target = Vec<T>;
+
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> Drop for Cells<T> {
+    fn drop(&mut self) {
+        crate::pool::give(std::mem::take(&mut self.0));
+    }
+}
+
 /// Allocates an empty vector with room for `rows * cols` cells, or fails with a run-time error
-/// (instead of aborting the process) when the size overflows or memory is exhausted.
+/// (instead of aborting the process) when the size overflows or memory is exhausted. A large
+/// buffer comes from [`crate::pool`] when one of the same size is free.
 pub fn alloc_cells<T>(rows: usize, cols: usize) -> RtResult<Vec<T>> {
     let Some(n_cells) = rows.checked_mul(cols) else {
         bail!("cannot allocate a {rows}x{cols} matrix: too many cells");
     };
+    if let Some(values) = crate::pool::take(n_cells) {
+        return Ok(values);
+    }
     let mut values = Vec::new();
     if values.try_reserve_exact(n_cells).is_err() {
         bail!("cannot allocate a {rows}x{cols} matrix: out of memory");
@@ -41,7 +64,7 @@ impl<T> DenseMatrix<T> {
             bail!("a {rows}x{cols} matrix cannot hold {} values", values.len());
         }
         Ok(Self {
-            values: Arc::new(values),
+            values: Arc::new(Cells(values)),
             offset: 0,
             rows,
             cols,

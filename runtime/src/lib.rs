@@ -18,7 +18,8 @@
 //! - [`kernels`]: one module per op family (elementwise, aggregation, generation, rand,
 //!   reorganization, indexing, linear algebra on OpenBLAS/LAPACK, matrix ops, preprocessing,
 //!   frames, strings).
-//! - [`io`]: CSV with `.meta`, `.dbdf`, MatrixMarket; [`io::read_meta`] for the compiler.
+//! - [`io`]: CSV and Parquet with `.meta`, `.dbdf`, MatrixMarket; [`io::read_meta`] for the
+//!   compiler. A small pool (`pool`) recycles large freed cell buffers.
 //! - [`abi`]: the C ABI and [`abi::kernel_symbols`], the symbol table for the JIT.
 //!
 //! Architecture invariants: this crate never links LLVM or MLIR; no panic crosses the C ABI;
@@ -54,6 +55,7 @@ pub mod list;
 pub mod numeric;
 pub mod object;
 pub mod output;
+mod pool;
 pub mod print;
 pub mod random;
 pub mod stats;

@@ -1,8 +1,9 @@
 //! Aggregations: full (a scalar in the carrier of the result type), per row and per column.
 
-use super::{borrow_matrix, ffi_guard, new_handle};
+use super::{borrow_object, ffi_guard, new_handle};
 use crate::element::Element;
 use crate::kernels::aggregation::{self, AggOp, Axis};
+use crate::kernels::sparse;
 use crate::object::Object;
 use crate::value_type::ValueType;
 
@@ -61,9 +62,13 @@ pub unsafe extern "C" fn daphne_agg_col(op: i32, res_vt: i32, arg: *mut Object) 
 /// `arg` is null or a live handle from this runtime.
 unsafe fn agg_all<C: Element>(op: i32, arg: *mut Object) -> C {
     ffi_guard(|| {
+        let op = AggOp::decode(op)?;
         // SAFETY: forwarded from the caller's contract.
-        let arg = unsafe { borrow_matrix(arg) }?;
-        aggregation::agg_all(AggOp::decode(op)?, arg)
+        let arg = unsafe { borrow_object(arg) }?;
+        match sparse::agg_all(op, arg)? {
+            Some(result) => Ok(result),
+            None => aggregation::agg_all(op, arg.as_matrix()?),
+        }
     })
 }
 
@@ -71,9 +76,12 @@ unsafe fn agg_all<C: Element>(op: i32, arg: *mut Object) -> C {
 /// `arg` is null or a live handle from this runtime.
 unsafe fn agg_axis(op: i32, axis: Axis, res_vt: i32, arg: *mut Object) -> *mut Object {
     ffi_guard(|| {
+        let (op, res_vt) = (AggOp::decode(op)?, ValueType::decode(res_vt)?);
         // SAFETY: forwarded from the caller's contract.
-        let arg = unsafe { borrow_matrix(arg) }?;
-        aggregation::agg_axis(AggOp::decode(op)?, axis, ValueType::decode(res_vt)?, arg)
-            .map(new_handle)
+        let arg = unsafe { borrow_object(arg) }?;
+        match sparse::agg_axis(op, axis, res_vt, arg)? {
+            Some(result) => Ok(new_handle(result)),
+            None => aggregation::agg_axis(op, axis, res_vt, arg.as_matrix()?).map(new_handle),
+        }
     })
 }

@@ -2,12 +2,12 @@
 
 use std::ffi::c_char;
 
-use super::{borrow_matrix, borrow_str, ffi_guard, new_handle};
+use super::{borrow_matrix, borrow_object, borrow_str, ffi_guard, new_handle};
 use crate::element::ScalarRef;
 use crate::error::RtResult;
 use crate::kernels::ew_binary::{self, BinaryOp};
 use crate::kernels::ew_unary::{self, UnaryOp};
-use crate::kernels::generation;
+use crate::kernels::{generation, sparse};
 use crate::matrix::Matrix;
 use crate::object::Object;
 use crate::value_type::ValueType;
@@ -24,10 +24,13 @@ pub unsafe extern "C" fn daphne_ew_binary_mm(
     rhs: *mut Object,
 ) -> *mut Object {
     ffi_guard(|| {
+        let (op, res_vt) = (BinaryOp::decode(op)?, ValueType::decode(res_vt)?);
         // SAFETY: forwarded from this function's contract.
-        let (lhs, rhs) = unsafe { (borrow_matrix(lhs)?, borrow_matrix(rhs)?) };
-        ew_binary::ew_binary(BinaryOp::decode(op)?, ValueType::decode(res_vt)?, lhs, rhs)
-            .map(new_handle)
+        let (lhs, rhs) = unsafe { (borrow_object(lhs)?, borrow_object(rhs)?) };
+        if let Some(result) = sparse::ew_binary(op, res_vt, lhs, rhs)? {
+            return Ok(new_handle(result));
+        }
+        ew_binary::ew_binary(op, res_vt, lhs.as_matrix()?, rhs.as_matrix()?).map(new_handle)
     })
 }
 
@@ -173,9 +176,13 @@ pub unsafe extern "C" fn daphne_ew_binary_sm_str(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn daphne_ew_unary(op: i32, res_vt: i32, arg: *mut Object) -> *mut Object {
     ffi_guard(|| {
+        let (op, res_vt) = (UnaryOp::decode(op)?, ValueType::decode(res_vt)?);
         // SAFETY: forwarded from this function's contract.
-        let arg = unsafe { borrow_matrix(arg) }?;
-        ew_unary::ew_unary(UnaryOp::decode(op)?, ValueType::decode(res_vt)?, arg).map(new_handle)
+        let arg = unsafe { borrow_object(arg) }?;
+        if let Some(result) = sparse::ew_unary(op, res_vt, arg)? {
+            return Ok(new_handle(result));
+        }
+        ew_unary::ew_unary(op, res_vt, arg.as_matrix()?).map(new_handle)
     })
 }
 
@@ -188,15 +195,14 @@ fn scalar_matrix(value: ScalarRef<'_>) -> RtResult<Matrix> {
 /// `lhs` is null or a live handle from this runtime.
 unsafe fn matrix_scalar(op: i32, res_vt: i32, lhs: *mut Object, rhs: ScalarRef<'_>) -> *mut Object {
     ffi_guard(|| {
+        let (op, res_vt) = (BinaryOp::decode(op)?, ValueType::decode(res_vt)?);
         // SAFETY: forwarded from the caller's contract.
-        let lhs = unsafe { borrow_matrix(lhs) }?;
-        ew_binary::ew_binary(
-            BinaryOp::decode(op)?,
-            ValueType::decode(res_vt)?,
-            lhs,
-            &scalar_matrix(rhs)?,
-        )
-        .map(new_handle)
+        let lhs = unsafe { borrow_object(lhs) }?;
+        let rhs = scalar_matrix(rhs)?;
+        if let Some(result) = sparse::ew_binary_scalar(op, res_vt, lhs, &rhs, false)? {
+            return Ok(new_handle(result));
+        }
+        ew_binary::ew_binary(op, res_vt, lhs.as_matrix()?, &rhs).map(new_handle)
     })
 }
 
@@ -209,14 +215,13 @@ unsafe fn scalar_matrix_op(
     rhs: *mut Object,
 ) -> *mut Object {
     ffi_guard(|| {
+        let (op, res_vt) = (BinaryOp::decode(op)?, ValueType::decode(res_vt)?);
         // SAFETY: forwarded from the caller's contract.
-        let rhs = unsafe { borrow_matrix(rhs) }?;
-        ew_binary::ew_binary_scalar_lhs(
-            BinaryOp::decode(op)?,
-            ValueType::decode(res_vt)?,
-            &scalar_matrix(lhs)?,
-            rhs,
-        )
-        .map(new_handle)
+        let rhs = unsafe { borrow_object(rhs) }?;
+        let lhs = scalar_matrix(lhs)?;
+        if let Some(result) = sparse::ew_binary_scalar(op, res_vt, rhs, &lhs, true)? {
+            return Ok(new_handle(result));
+        }
+        ew_binary::ew_binary_scalar_lhs(op, res_vt, &lhs, rhs.as_matrix()?).map(new_handle)
     })
 }

@@ -1,7 +1,7 @@
 //! Linear algebra: `@`, `syrk`, `gemv`, `solve`, `eigen`.
 
-use super::{borrow_matrix, ffi_guard, new_handle};
-use crate::kernels::linalg;
+use super::{borrow_matrix, borrow_object, ffi_guard, new_handle};
+use crate::kernels::{linalg, sparse};
 use crate::object::Object;
 use crate::value_type::ValueType;
 
@@ -19,6 +19,13 @@ pub unsafe extern "C" fn daphne_matmul(
     res_vt: i32,
 ) -> *mut Object {
     ffi_guard(|| {
+        if !transa && !transb {
+            // SAFETY: forwarded from this function's contract.
+            let (lhs, rhs) = unsafe { (borrow_object(lhs)?, borrow_object(rhs)?) };
+            if let Some(result) = sparse::matmul(lhs, rhs, ValueType::decode(res_vt)?)? {
+                return Ok(new_handle(result));
+            }
+        }
         // SAFETY: forwarded from this function's contract.
         let (lhs, rhs) = unsafe { (borrow_matrix(lhs)?, borrow_matrix(rhs)?) };
         linalg::matmul(lhs, transa, rhs, transb, ValueType::decode(res_vt)?).map(new_handle)

@@ -143,7 +143,11 @@ pub unsafe extern "C" fn daphne_tri(
     // SAFETY: forwarded from this function's contract.
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
-        matrix_ops::tri(unsafe { borrow_matrix(arg) }?, upper, diag, values).map(new_handle)
+        let arg = unsafe { borrow_object(arg) }?;
+        match crate::kernels::sparse::tri(arg, upper, diag, values)? {
+            Some(result) => Ok(new_handle(result)),
+            None => matrix_ops::tri(arg.as_matrix()?, upper, diag, values).map(new_handle),
+        }
     })
 }
 

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use super::{borrow_matrix, borrow_object, ffi_guard, leak_str, new_handle, to_index};
 use crate::element::Element;
 use crate::error::RtResult;
-use crate::kernels::reorganization;
+use crate::kernels::{reorganization, sparse};
 use crate::csr::CsrMatrix;
 use crate::object::{Data, Object};
 use crate::value_type::ValueType;
@@ -39,8 +39,11 @@ pub unsafe extern "C" fn daphne_reshape(arg: *mut Object, rows: i64, cols: i64) 
 pub unsafe extern "C" fn daphne_transpose(arg: *mut Object) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
-        let arg = unsafe { borrow_matrix(arg) }?;
-        reorganization::transpose(arg).map(new_handle)
+        let arg = unsafe { borrow_object(arg) }?;
+        match sparse::transpose(arg)? {
+            Some(result) => Ok(new_handle(result)),
+            None => reorganization::transpose(arg.as_matrix()?).map(new_handle),
+        }
     })
 }
 

@@ -1,10 +1,10 @@
 //! File I/O: `readMatrix`, `readFrame` and `write` (`spec/daphne-reference.md` §3).
 //!
-//! The format follows the file extension: `.csv` (with a `.meta` JSON sidecar, read and
-//! written), `.dbdf` (DAPHNE's binary format, dense matrices) and `.mtx` (MatrixMarket, read
-//! only). Parquet is not supported (the arrow/parquet crates cost minutes of build time on two
-//! cores). `write` writes the data and the `.meta` file each to a temporary file first and
-//! renames it into place, so readers never see a half-written file. Every error names the file.
+//! The format follows the file extension: `.csv` and `.parquet` (each with a `.meta` JSON
+//! sidecar, read and written; matrices and frames), `.dbdf` (DAPHNE's binary format, dense and
+//! CSR matrices) and `.mtx` (MatrixMarket, read only). `write` writes the data and the `.meta`
+//! file each to a temporary file first and renames it into place, so readers never see a
+//! half-written file. Every error names the file.
 //!
 //! [`read_meta`] is also the compiler's compile-time helper: it types `readMatrix("f.csv")`.
 
@@ -12,6 +12,7 @@ mod binary;
 mod csv;
 mod meta;
 mod mtx;
+mod parquet;
 
 use std::fs;
 use std::path::Path;
@@ -20,7 +21,6 @@ pub use meta::{FileMetadata, read_meta, vt_from_meta_name, vt_meta_name};
 
 use crate::error::{RtResult, RuntimeError};
 use crate::frame::Frame;
-use crate::matrix::Matrix;
 use crate::object::{Data, Object};
 
 /// The lower-case extension of `path` (without the dot), or an empty string.
@@ -43,8 +43,8 @@ pub(crate) fn file_error(path: &str, what: impl std::fmt::Display) -> RuntimeErr
     RuntimeError::new(format!("file '{path}': {what}"))
 }
 
-/// `readMatrix(path)`.
-pub fn read_matrix(path: &str) -> RtResult<Matrix> {
+/// `readMatrix(path)`: a dense matrix, or a CSR matrix from a `.dbdf` file with a CSR block.
+pub fn read_matrix(path: &str) -> RtResult<Object> {
     match extension(path).as_str() {
         "csv" => {
             let meta = read_meta(path)?;
@@ -54,24 +54,27 @@ pub fn read_matrix(path: &str) -> RtResult<Matrix> {
                     "the .meta file describes a frame (schema), not a matrix",
                 ));
             };
-            csv::read_matrix(path, meta.num_rows, meta.num_cols, vt)
+            csv::read_matrix(path, meta.num_rows, meta.num_cols, vt).map(Object::from)
         }
+        "parquet" => parquet::read_matrix(path, &read_meta(path)?).map(Object::from),
         "dbdf" => binary::read_matrix(path),
-        "mtx" => mtx::read_matrix(path),
+        "mtx" => mtx::read_matrix(path).map(Object::from),
         _ => Err(unsupported(path)),
     }
 }
 
-/// `readFrame(path)` (CSV with a schema, or a value type for every column, in its `.meta`).
+/// `readFrame(path)` (CSV or Parquet with a schema, or a value type for every column, in its
+/// `.meta`).
 pub fn read_frame(path: &str) -> RtResult<Frame> {
-    if extension(path) != "csv" {
-        return Err(unsupported(path));
+    match extension(path).as_str() {
+        "csv" => csv::read_frame(path, &read_meta(path)?),
+        "parquet" => parquet::read_frame(path, &read_meta(path)?),
+        _ => Err(unsupported(path)),
     }
-    let meta = read_meta(path)?;
-    csv::read_frame(path, &meta)
 }
 
-/// `write(x, path)`: a matrix (CSV or `.dbdf`) or a frame (CSV), with its `.meta` file.
+/// `write(x, path)`: a matrix (CSV, Parquet or `.dbdf`) or a frame (CSV or Parquet), with its
+/// `.meta` file (none for `.dbdf`).
 pub fn write(object: &Object, path: &str) -> RtResult<()> {
     match (object.data(), extension(path).as_str()) {
         (Data::Frame(frame), "csv") => {
@@ -83,9 +86,17 @@ pub fn write(object: &Object, path: &str) -> RtResult<()> {
             write_atomically(path, |out| csv::write_matrix(out, matrix))?;
             write_meta_atomically(path, &FileMetadata::of_matrix(matrix))
         }
-        (Data::Dense(_) | Data::Csr(_), "dbdf") => {
+        (Data::Frame(frame), "parquet") => {
+            write_atomically(path, |out| parquet::write_frame(out, frame))?;
+            write_meta_atomically(path, &FileMetadata::of_frame(frame))
+        }
+        (Data::Dense(_) | Data::Csr(_), "parquet") => {
             let matrix = object.as_matrix()?;
-            write_atomically(path, |out| binary::write_matrix(out, matrix))
+            write_atomically(path, |out| parquet::write_matrix(out, matrix))?;
+            write_meta_atomically(path, &FileMetadata::of_matrix(matrix))
+        }
+        (Data::Dense(_) | Data::Csr(_), "dbdf") => {
+            write_atomically(path, |out| binary::write_object(out, object))
         }
         (Data::List(_), _) => Err(file_error(path, "lists cannot be written to files")),
         _ => Err(unsupported(path)),
@@ -127,6 +138,7 @@ fn read_bytes(path: &str) -> RtResult<Vec<u8>> {
 mod tests {
     use super::*;
     use crate::dense::DenseMatrix;
+    use crate::matrix::Matrix;
 
     fn temp_dir() -> tempfile::TempDir {
         tempfile::tempdir().unwrap()
@@ -139,7 +151,7 @@ mod tests {
             DenseMatrix::from_vec(2, 3, vec![1.1, -22.2, f64::NAN, f64::INFINITY, 0.0, -0.5])
                 .unwrap(),
         );
-        for ext in ["csv", "dbdf"] {
+        for ext in ["csv", "dbdf", "parquet"] {
             let path = dir
                 .path()
                 .join(format!("m.{ext}"))
@@ -147,6 +159,7 @@ mod tests {
                 .into_owned();
             write(&Object::from(m.clone()), &path).unwrap();
             let back = read_matrix(&path).unwrap();
+            let back = back.as_matrix().unwrap();
             let (a, b) = (
                 m.dense::<f64>().unwrap().to_vec(),
                 back.dense::<f64>().unwrap().to_vec(),
@@ -164,16 +177,20 @@ mod tests {
             )
             .unwrap(),
         );
-        let path = dir.path().join("s.csv").to_string_lossy().into_owned();
-        write(&Object::from(strings.clone()), &path).unwrap();
-        assert_eq!(
-            read_matrix(&path)
-                .unwrap()
-                .dense::<String>()
-                .unwrap()
-                .to_vec(),
-            strings.dense::<String>().unwrap().to_vec()
-        );
+        for ext in ["csv", "parquet"] {
+            let path = dir.path().join(format!("s.{ext}")).to_string_lossy().into_owned();
+            write(&Object::from(strings.clone()), &path).unwrap();
+            assert_eq!(
+                read_matrix(&path)
+                    .unwrap()
+                    .as_matrix()
+                    .unwrap()
+                    .dense::<String>()
+                    .unwrap()
+                    .to_vec(),
+                strings.dense::<String>().unwrap().to_vec()
+            );
+        }
         let frame = Frame::new(
             vec![
                 Matrix::from(DenseMatrix::from_vec(2, 1, vec![1i64, -2]).unwrap()),
@@ -184,11 +201,19 @@ mod tests {
             Some(vec!["a".into(), "b".into()]),
         )
         .unwrap();
-        let path = dir.path().join("f.csv").to_string_lossy().into_owned();
-        write(&Object::from(frame), &path).unwrap();
-        let back = read_frame(&path).unwrap();
-        assert_eq!(back.type_name(), "Frame(2x2, [a:int64_t, b:std::string])");
-        assert_eq!(back.columns()[0].dense::<i64>().unwrap().to_vec(), [1, -2]);
+        for ext in ["csv", "parquet"] {
+            let path = dir.path().join(format!("f.{ext}")).to_string_lossy().into_owned();
+            write(&Object::from(frame.clone()), &path).unwrap();
+            let back = read_frame(&path).unwrap();
+            assert_eq!(back.type_name(), "Frame(2x2, [a:int64_t, b:std::string])");
+            assert_eq!(back.columns()[0].dense::<i64>().unwrap().to_vec(), [1, -2]);
+            assert_eq!(back.columns()[1].dense::<String>().unwrap().to_vec(), ["x", ""]);
+        }
+        // A CSR matrix keeps its representation in .dbdf files.
+        let sparse = crate::csr::CsrMatrix::from_dense(&m).unwrap();
+        let path = dir.path().join("c.dbdf").to_string_lossy().into_owned();
+        write(&Object::from(sparse), &path).unwrap();
+        assert_eq!(read_matrix(&path).unwrap().type_name(), "CSRMatrix(2x3, double)");
         assert!(
             fs::read_dir(dir.path()).unwrap().all(|e| !e
                 .unwrap()
@@ -202,6 +227,13 @@ mod tests {
     fn errors_name_the_file() {
         let error = read_matrix("/nonexistent/x.csv").unwrap_err();
         assert!(error.message().contains("/nonexistent/x.csv"), "{error}");
+        // A Parquet file with a .meta file but no data, and one that is not Parquet.
+        let dir = temp_dir();
+        let path = dir.path().join("p.parquet").to_string_lossy().into_owned();
+        fs::write(format!("{path}.meta"), r#"{"numRows":1,"numCols":1,"valueType":"f64"}"#).unwrap();
+        assert!(read_matrix(&path).unwrap_err().message().contains("p.parquet"));
+        fs::write(&path, "not parquet").unwrap();
+        assert!(read_matrix(&path).unwrap_err().message().contains("p.parquet"));
         assert!(
             read_matrix("x.foo")
                 .unwrap_err()

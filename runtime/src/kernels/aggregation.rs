@@ -3,7 +3,10 @@
 //! Full aggregations reproduce DAPHNE's summation order bit for bit (`spec/daphne-reference.md`
 //! §12): contiguous cells are reduced with four interleaved accumulators combined as
 //! `(a0 ∘ a1) ∘ (a2 ∘ a3)`, then the `n mod 4` trailing cells are folded in one by one; a
-//! non-contiguous view is reduced that way per row and the rows are combined in order. Row and
+//! non-contiguous view is reduced that way per row and the rows are combined in order. From
+//! [`bulk::PARALLEL_MIN_CELLS`] contiguous cells on, each core reduces one chunk into sixteen
+//! accumulators of its own (floats may then differ from the sequential order in the last bits;
+//! memory bandwidth needs more than one core and more than one chain of additions). Row and
 //! column aggregations fold each line in index order, starting from its first cell. `MEAN` is
 //! the sum divided by the count; `VAR` and `STDDEV` are two-pass and use the population formula
 //! (÷N). `IDXMIN`/`IDXMAX` compare in the argument's own type and return the first position on
@@ -128,7 +131,7 @@ fn full_aggregate<T: Numeric>(op: AggOp, arg: &DenseMatrix<T>) -> RtResult<T> {
 }
 
 /// `sum / count` like C++ `sum / size_t`; for integers, no cells is a division by zero.
-fn divide_by_count<T: Numeric>(sum: T, count: usize) -> RtResult<T> {
+pub(crate) fn divide_by_count<T: Numeric>(sum: T, count: usize) -> RtResult<T> {
     if count == 0 && !T::IS_FLOAT {
         bail!("division by zero");
     }
@@ -136,7 +139,7 @@ fn divide_by_count<T: Numeric>(sum: T, count: usize) -> RtResult<T> {
 }
 
 /// `VAR` is the variance itself, `STDDEV` its square root (computed in `T`).
-fn finish_variance<T: Numeric>(op: AggOp, variance: T) -> T {
+pub(crate) fn finish_variance<T: Numeric>(op: AggOp, variance: T) -> T {
     if op == AggOp::STDDEV {
         variance.libm(f64::sqrt, f32::sqrt)
     } else {
@@ -145,8 +148,15 @@ fn finish_variance<T: Numeric>(op: AggOp, variance: T) -> T {
 }
 
 /// Reduces all cells in DAPHNE's order (see the module docs).
-fn reduce_all<T: Numeric>(arg: &DenseMatrix<T>, identity: T, f: impl Fn(T, T) -> T + Copy) -> T {
+fn reduce_all<T: Numeric>(
+    arg: &DenseMatrix<T>,
+    identity: T,
+    f: impl Fn(T, T) -> T + Copy + Sync,
+) -> T {
     match arg.contiguous_values() {
+        Some(values) if values.len() >= bulk::PARALLEL_MIN_CELLS && bulk::threads() > 1 => {
+            reduce_parallel(values, identity, f)
+        }
         Some(values) => reduce_unrolled(values, identity, f),
         None => arg.row_iter().fold(identity, |acc, row| {
             f(acc, reduce_unrolled(row, identity, f))
@@ -154,23 +164,61 @@ fn reduce_all<T: Numeric>(arg: &DenseMatrix<T>, identity: T, f: impl Fn(T, T) ->
     }
 }
 
+/// The lanes of [`reduce_parallel`]: four vector registers of independent accumulators, so the
+/// loop is bound by memory, not by the latency of one chain of additions.
+const PARALLEL_LANES: usize = 16;
+
+/// A reduction on one chunk per core: every chunk (a multiple of [`PARALLEL_LANES`] cells)
+/// keeps [`PARALLEL_LANES`] interleaved accumulators; they are combined lane by lane in chunk
+/// order, folded into four (`k`, `k+4`, `k+8`, `k+12`), those pairwise, then the tail in order.
+fn reduce_parallel<T: Numeric>(values: &[T], identity: T, f: impl Fn(T, T) -> T + Copy + Sync) -> T {
+    let whole = values.len() / PARALLEL_LANES * PARALLEL_LANES;
+    let chunk = (whole / PARALLEL_LANES).div_ceil(bulk::threads()) * PARALLEL_LANES;
+    let lanes: Vec<[T; PARALLEL_LANES]> = std::thread::scope(|scope| {
+        let handles: Vec<_> = values[..whole]
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || accumulate::<T, PARALLEL_LANES>(part, identity, f))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let acc = lanes[1..].iter().fold(lanes[0], |mut acc, lane| {
+        for (a, &x) in acc.iter_mut().zip(lane) {
+            *a = f(*a, x);
+        }
+        acc
+    });
+    let four: [T; 4] = std::array::from_fn(|k| f(f(acc[k], acc[k + 4]), f(acc[k + 8], acc[k + 12])));
+    let combined = f(f(four[0], four[1]), f(four[2], four[3]));
+    values[whole..].iter().fold(combined, |acc, &value| f(acc, value))
+}
+
+/// `N` interleaved accumulators over whole groups of `N` cells (`values.len()` is a multiple
+/// of `N`); the loop keeps them in vector registers (`f` is inlined).
+fn accumulate<T: Numeric, const N: usize>(values: &[T], identity: T, f: impl Fn(T, T) -> T) -> [T; N] {
+    let mut acc = [identity; N];
+    for chunk in values.chunks_exact(N) {
+        for (a, &x) in acc.iter_mut().zip(chunk) {
+            *a = f(*a, x);
+        }
+    }
+    acc
+}
+
 /// Four interleaved accumulators, combined pairwise, then the tail in order. The loop over
 /// whole groups of four keeps the accumulators in one vector register (`f` is inlined).
-fn reduce_unrolled<T: Numeric>(values: &[T], identity: T, f: impl Fn(T, T) -> T) -> T {
+fn reduce_unrolled<T: Numeric>(values: &[T], identity: T, f: impl Fn(T, T) -> T + Copy) -> T {
     if values.is_empty() {
         return identity;
     }
-    let chunks = values.chunks_exact(4);
-    let tail = chunks.remainder();
-    let mut acc = [identity; 4];
-    for chunk in chunks {
-        acc = [
-            f(acc[0], chunk[0]),
-            f(acc[1], chunk[1]),
-            f(acc[2], chunk[2]),
-            f(acc[3], chunk[3]),
-        ];
-    }
+    let whole = values.len() / 4 * 4;
+    let (body, tail) = values.split_at(whole);
+    let acc = accumulate::<T, 4>(body, identity, f);
     let combined = f(f(acc[0], acc[1]), f(acc[2], acc[3]));
     tail.iter().fold(combined, |acc, &value| f(acc, value))
 }

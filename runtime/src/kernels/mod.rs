@@ -18,4 +18,5 @@ pub mod metadata;
 pub mod preprocessing;
 pub mod rand;
 pub mod reorganization;
+pub mod sparse;
 pub mod strings;
