@@ -369,6 +369,17 @@ irdl.dialect @daphne {
     irdl.operands(mat: %a, vec: %x)  irdl.results(res: %r)
   }
 
+  // ---- vectorized pipelines (formed by the vectorize pass, lowered by lower_pipeline) ----
+  // Opens a fused pipeline over `rows` x `cols` cells: the next `num_ops` ops of the block that
+  // carry `daphne.pipeline = id` form one outlined loop nest; results used outside the pipeline
+  // carry `daphne.pipeline_output`. The other attributes are the scheduling annotation.
+  irdl.operation @vectorized_pipeline {
+    %id = irdl.any  %n = irdl.any  %r = irdl.any  %c = irdl.any  %s = irdl.any  %l = irdl.any
+    %v = irdl.any  %g = irdl.any  %w = irdl.any
+    irdl.attributes { "id" = %id, "num_ops" = %n, "rows" = %r, "cols" = %c, "scheme" = %s,
+                      "layout" = %l, "victim" = %v, "grain" = %g, "workers" = %w }
+  }
+
   // ---- reference counting (inserted by the obj-ref-mgnt pass): any runtime object ----
   irdl.operation @incref {
     %m = irdl.base @daphne::@matrix  %f = irdl.base @daphne::@frame  %l = irdl.base @daphne::@list  %c = irdl.base @daphne::@column

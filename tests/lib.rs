@@ -123,7 +123,21 @@ pub fn check(expect: &Expect, out: &Output) -> Result<(), String> {
 
 /// Runs `case` through the JIT.
 pub fn run_jit(case: &Case) -> Output {
-    daphne().arg("run").arg(&case.script).args(&case.args).output().expect("daphne runs")
+    run_jit_with(case, &[])
+}
+
+/// The scheduler modes every script also runs in (`--vec` with DaphneSched's schemes and
+/// layouts); results must be the same as without `--vec`.
+pub const VEC_MODES: [&[&str]; 4] = [
+    &["--vec", "--partitioning=STATIC"],
+    &["--vec", "--partitioning=GSS"],
+    &["--vec", "--queue_layout=PERCPU", "--victim_selection=RANDOM"],
+    &["--vec", "--partitioning=AUTO"],
+];
+
+/// Runs `case` through the JIT with extra command-line `flags`.
+pub fn run_jit_with(case: &Case, flags: &[&str]) -> Output {
+    daphne().arg("run").args(flags).arg(&case.script).args(&case.args).output().expect("daphne runs")
 }
 
 /// Builds `case` into a native executable in `dir` and runs it. A build failure is returned

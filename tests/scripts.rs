@@ -1,6 +1,7 @@
-//! Runs every script under `tests/scripts/` through the JIT and as a native executable.
+//! Runs every script under `tests/scripts/` through the JIT, as a native executable, and through
+//! the JIT under `--vec` with several scheduler configurations.
 
-use daphne_tests::{check, collect, run_jit, run_native};
+use daphne_tests::{VEC_MODES, check, collect, run_jit, run_jit_with, run_native};
 use std::path::Path;
 
 #[test]
@@ -20,6 +21,27 @@ fn scripts_jit_and_native() {
         }
     }
     assert!(failures.is_empty(), "{} of {} script runs failed:\n\n{}", failures.len(), 2 * cases.len(), failures.join("\n\n"));
+}
+
+/// Every script again under `--vec` with each of [`VEC_MODES`] (a separate test, so that it
+/// runs next to the JIT/native one).
+#[test]
+fn scripts_vectorized_modes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
+    let cases = collect(&dir);
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    // Scripts that choose their own scheduler options (`// args: --vec ...`) keep them.
+    for case in cases.iter().filter(|c| !c.args.iter().any(|a| a == "--vec")) {
+        let name = case.script.strip_prefix(&dir).unwrap_or(&case.script).display().to_string();
+        for flags in VEC_MODES {
+            runs += 1;
+            if let Err(e) = check(&case.expect, &run_jit_with(case, flags)) {
+                failures.push(format!("[{}] {name}: {e}", flags.join(" ")));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {runs} script runs failed:\n\n{}", failures.len(), failures.join("\n\n"));
 }
 
 #[test]

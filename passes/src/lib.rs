@@ -24,6 +24,7 @@ pub mod props;
 pub mod refcount;
 pub mod registry;
 pub mod scalar;
+pub mod vectorize;
 
 use melior::{Context, ir::Module, pass::PassManager, utility::parse_pass_pipeline};
 

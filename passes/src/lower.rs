@@ -24,6 +24,9 @@ use melior::{
 use mlir_sys::MlirValue;
 use std::collections::{BTreeMap, HashMap};
 
+#[path = "lower_pipeline.rs"]
+mod vec_pipeline;
+
 /// Name the script's body gets in the lowered module; `main` becomes the C entry point.
 pub const SCRIPT_MAIN: &str = "daphne_script_main";
 
@@ -56,6 +59,7 @@ pub fn lower<'c>(context: &'c Context, src: &Module<'c>, options: &LowerOptions)
         entry: None,
         module_body: dst.body().to_raw(),
         options: options.clone(),
+        pipelines: Default::default(),
     };
     let mut op = src.body().first_operation();
     while let Some(o) = op {
@@ -154,6 +158,8 @@ struct Lowerer<'c> {
     entry: Option<mlir_sys::MlirBlock>,
     module_body: mlir_sys::MlirBlock,
     options: LowerOptions,
+    /// Vectorized pipelines already lowered (`lower_pipeline.rs`).
+    pipelines: vec_pipeline::State,
 }
 
 type Res<T> = Result<T, LowerError>;
@@ -294,6 +300,9 @@ impl<'c> Lowerer<'c> {
     }
 
     fn lower_op(&mut self, op: OperationRef<'c, '_>, block: &Block<'c>) -> Res<()> {
+        if self.vectorized(op, block)? {
+            return Ok(());
+        }
         let name = op.name().as_string_ref().as_str().unwrap_or("").to_string();
         match name.strip_prefix("daphne.") {
             None => self.clone_op(op, block),

@@ -111,7 +111,7 @@ impl PassOptions {
 /// 1. `parsing_simplified`: canonicalize, cse, dce, repeated while they change something;
 /// 2. `property_inference`: infer, then the simplifications again (shapes fold `nrow`/`ncol`);
 /// 3. `phy_op_selection`: phy-op-selection, then dce (transposes it made dead) and infer;
-/// 4. `type_adaptation`, `vectorized`: nothing yet;
+/// 4. `type_adaptation`: nothing yet; `vectorized`: vectorize (fused pipelines);
 /// 5. `obj_ref_mgnt`: obj-ref-mgnt.
 ///
 /// Passes that introduce calls to kernels the linked runtime does not export yet
@@ -152,6 +152,10 @@ pub fn optimize(_context: &Context, module: &mut Module, opts: &PassOptions, obs
     observe(Stage::PhyOpSelection, module);
 
     observe(Stage::TypeAdaptation, module);
+
+    if runtime_has("daphne_vec_run") {
+        run("vectorize", module)?;
+    }
     observe(Stage::Vectorized, module);
 
     if runtime_has("daphne_incref") && runtime_has("daphne_decref") {

@@ -8,6 +8,7 @@
 //! | `dce` | [`crate::dce`] | `parsing_simplified` (and again, and after `phy_op_selection`) |
 //! | `infer` | [`crate::infer`] | `property_inference` (and again after `phy_op_selection`) |
 //! | `phy-op-selection` | [`crate::phy_select`] | `phy_op_selection` |
+//! | `vectorize` | [`crate::vectorize`] | `vectorized` |
 //! | `obj-ref-mgnt` | [`crate::refcount`] | `obj_ref_mgnt` |
 //!
 //! Every pass is optional: the lowering accepts the module whichever passes ran. A pass is
@@ -35,6 +36,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "dce", summary: "dead code elimination of pure ops that cannot fail", run: crate::dce::run },
     Pass { name: "infer", summary: "shape, sparsity and symmetry inference (daphne.rows, ... attributes)", run: crate::infer::run },
     Pass { name: "phy-op-selection", summary: "t(X)@X, X@t(X) -> syrk; t(X)@v -> gemv", run: crate::phy_select::run },
+    Pass { name: "vectorize", summary: "fuse element-wise ops and aggregations into vectorized pipelines", run: crate::vectorize::run },
     Pass { name: "obj-ref-mgnt", summary: "incref/decref insertion (reference counting)", run: crate::refcount::run },
 ];
 

@@ -44,6 +44,7 @@ mod matrix_ops;
 mod printing;
 mod reorganization;
 mod strings;
+mod vectorized;
 
 pub use crate::sched::capi::{
     daphne_pipeline_last_error, daphne_pipeline_max_workers, daphne_pipeline_run,
@@ -61,6 +62,7 @@ pub use matrix_ops::*;
 pub use printing::*;
 pub use reorganization::*;
 pub use strings::*;
+pub use vectorized::*;
 
 /// `(name, address)` of every exported function, for registering the runtime with a JIT.
 pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
@@ -135,6 +137,10 @@ pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
         daphne_pipeline_run_worker,
         daphne_pipeline_max_workers,
         daphne_pipeline_last_error,
+        // compiled vectorized pipelines (vectorized.rs)
+        daphne_vec_input,
+        daphne_vec_alloc,
+        daphne_vec_run,
         // indexing
         daphne_slice_rows,
         daphne_slice_cols,
@@ -328,7 +334,7 @@ mod tests {
     use super::*;
 
     /// The ABI source files; `kernel_symbols` must list exactly the functions they export.
-    const SOURCES: [&str; 13] = [
+    const SOURCES: [&str; 14] = [
         include_str!("../sched/capi.rs"),
         include_str!("aggregation.rs"),
         include_str!("elementwise.rs"),
@@ -342,6 +348,7 @@ mod tests {
         include_str!("printing.rs"),
         include_str!("reorganization.rs"),
         include_str!("strings.rs"),
+        include_str!("vectorized.rs"),
     ];
 
     #[test]
