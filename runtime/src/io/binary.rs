@@ -15,7 +15,7 @@ use crate::dense::{DenseMatrix, alloc_cells};
 use crate::element::Element;
 use crate::error::RtResult;
 use crate::matrix::Matrix;
-use crate::object::{Data, Object};
+use crate::object::Object;
 use crate::value_type::ValueType;
 
 /// A fixed-width number stored little-endian in `.dbdf` files.
@@ -145,17 +145,6 @@ fn write_numbers<T: BinaryCell>(out: &mut dyn Write, values: impl Iterator<Item 
         }
     }
     out.write_all(&buffer)
-}
-
-/// Writes a matrix: a dense one as a dense block, a CSR one as a CSR block.
-pub fn write_object(out: &mut dyn Write, object: &Object) -> io::Result<()> {
-    match object.data() {
-        Data::Csr(csr) => write_csr(out, csr),
-        _ => {
-            let matrix = object.as_matrix().map_err(|e| io::Error::other(e.message().to_owned()))?;
-            write_matrix(out, matrix)
-        }
-    }
 }
 
 /// Writes a dense matrix.

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::file_error;
+use crate::csr::CsrMatrix;
 use crate::error::RtResult;
 use crate::frame::Frame;
 use crate::matrix::Matrix;
@@ -128,6 +129,17 @@ impl FileMetadata {
             value_type: Some(matrix.value_type()),
             schema: None,
             num_non_zeros: -1,
+        }
+    }
+
+    /// The metadata of a CSR matrix (with its number of non-zeros).
+    pub fn of_csr(csr: &CsrMatrix) -> Self {
+        Self {
+            num_rows: csr.rows(),
+            num_cols: csr.cols(),
+            value_type: Some(csr.value_type()),
+            schema: None,
+            num_non_zeros: csr.nnz() as i64,
         }
     }
 

@@ -74,7 +74,7 @@ pub fn read_frame(path: &str) -> RtResult<Frame> {
 }
 
 /// `write(x, path)`: a matrix (CSV, Parquet or `.dbdf`) or a frame (CSV or Parquet), with its
-/// `.meta` file (none for `.dbdf`).
+/// `.meta` file.
 pub fn write(object: &Object, path: &str) -> RtResult<()> {
     match (object.data(), extension(path).as_str()) {
         (Data::Frame(frame), "csv") => {
@@ -95,8 +95,13 @@ pub fn write(object: &Object, path: &str) -> RtResult<()> {
             write_atomically(path, |out| parquet::write_matrix(out, matrix))?;
             write_meta_atomically(path, &FileMetadata::of_matrix(matrix))
         }
-        (Data::Dense(_) | Data::Csr(_), "dbdf") => {
-            write_atomically(path, |out| binary::write_object(out, object))
+        (Data::Dense(matrix), "dbdf") => {
+            write_atomically(path, |out| binary::write_matrix(out, matrix))?;
+            write_meta_atomically(path, &FileMetadata::of_matrix(matrix))
+        }
+        (Data::Csr(csr), "dbdf") => {
+            write_atomically(path, |out| binary::write_csr(out, csr))?;
+            write_meta_atomically(path, &FileMetadata::of_csr(csr))
         }
         (Data::List(_), _) => Err(file_error(path, "lists cannot be written to files")),
         _ => Err(unsupported(path)),
