@@ -79,7 +79,8 @@ fn rewrite(op: Op, dead: &mut HashSet<Op>) -> bool {
         return false;
     }
     let Some(d) = name.strip_prefix("daphne.") else { return false };
-    if op.result_count() != 1 {
+    // A hinted op runs its kernel (possibly an extension's, docs/kernel-abi.md): never folded.
+    if op.result_count() != 1 || op.attr("kernel_hint").is_some() {
         return false;
     }
     if d == "mat_mul" {

@@ -17,6 +17,7 @@ pub mod effects;
 pub mod fold;
 pub mod infer;
 pub mod ir;
+pub mod kernel_ext;
 pub mod lower;
 pub mod phy_select;
 pub mod pipeline;

@@ -24,6 +24,8 @@ use melior::{
 use mlir_sys::MlirValue;
 use std::collections::{BTreeMap, HashMap};
 
+mod ext;
+
 #[path = "lower_pipeline.rs"]
 mod vec_pipeline;
 
@@ -46,6 +48,8 @@ pub struct LowerOptions {
     pub sched_defaults: String,
     /// `--statistics`: time every kernel call and print a table at the end.
     pub statistics: bool,
+    /// Extension kernels from `--kernel-ext` catalogs (see [`crate::kernel_ext`]).
+    pub kernels: crate::kernel_ext::KernelRegistry,
 }
 
 /// Lowers a verified daphne-dialect module into a new module of upstream dialects.
@@ -304,6 +308,11 @@ impl<'c> Lowerer<'c> {
             return Ok(());
         }
         let name = op.name().as_string_ref().as_str().unwrap_or("").to_string();
+        if let Some(daphne_op) = name.strip_prefix("daphne.")
+            && let Some(kernel) = self.external_kernel(op, daphne_op)?
+        {
+            return self.call_external(op, &kernel, block);
+        }
         match name.strip_prefix("daphne.") {
             None => self.clone_op(op, block),
             Some(multi @ ("remove" | "eigen" | "recode" | "semi_join" | "group_join")) => {

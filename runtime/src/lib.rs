@@ -21,6 +21,8 @@
 //! - [`io`]: CSV and Parquet with `.meta`, `.dbdf`, MatrixMarket; [`io::read_meta`] for the
 //!   compiler. A small pool (`pool`) recycles large freed cell buffers.
 //! - [`abi`]: the C ABI and [`abi::kernel_symbols`], the symbol table for the JIT.
+//! - [`kernel_abi`] (the `daphne-kernel` crate): the types extension kernels see
+//!   (docs/kernel-abi.md); `include/daphne_kernel.h` declares them for C.
 //!
 //! Architecture invariants: this crate never links LLVM or MLIR; no panic crosses the C ABI;
 //! only [`abi`] prints errors or exits the process. The op-code enums ([`ValueType`],
@@ -61,6 +63,7 @@ pub mod random;
 pub mod stats;
 pub mod sched;
 
+pub use daphne_kernel as kernel_abi;
 pub use dense::DenseMatrix;
 pub use element::{Element, ScalarRef};
 pub use error::{RtResult, RuntimeError};

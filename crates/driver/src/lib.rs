@@ -6,10 +6,12 @@
 pub mod cache;
 pub mod codegen;
 pub mod emit;
+mod extensions;
 mod native;
 mod orc;
 
 pub use cache::{Cache, CacheUse};
+pub use extensions::Extensions;
 pub use native::{build_native, runtime_library};
 pub use orc::Jit;
 
@@ -175,6 +177,7 @@ fn backend<'c>(
     };
     let mut module = emit::emit(context, program, files);
     verify(&module, "daphne")?;
+    daphne_passes::kernel_ext::select_kernels(&module, &opts.program.kernels);
     observe(Stage::Parsing, &module);
     daphne_passes::pipeline::optimize(context, &mut module, &opts.passes, &mut observe)
         .map_err(|e| Error::Compile(format!("{e}\n{}", daphne_dialect::take_diagnostics().join("\n"))))?;
@@ -186,7 +189,7 @@ fn backend<'c>(
     let mut lowered = daphne_passes::lower::lower(context, &module, &opts.program)
         .map_err(|e| Error::Compile(format!("{}: {}", e.location, e.message)))?;
     verify(&lowered, "lowered")?;
-    check_kernels(&lowered)?;
+    check_kernels(&lowered, &opts.program.kernels)?;
     observe(Stage::Kernels, &lowered);
     if stop.is_some_and(|s| s != Stage::Llvm) {
         return Ok((lowered, captured));
@@ -200,8 +203,9 @@ fn backend<'c>(
 
 /// Fails with a compile error if the module calls a runtime function the runtime lacks (the
 /// JIT and the linker would otherwise fail later with a less helpful message).
-fn check_kernels(module: &Module) -> Result<(), Error> {
-    let known: std::collections::HashSet<&str> = daphne_rt::abi::kernel_symbols().iter().map(|(n, _)| *n).collect();
+fn check_kernels(module: &Module, extensions: &daphne_passes::kernel_ext::KernelRegistry) -> Result<(), Error> {
+    let mut known: std::collections::HashSet<&str> = daphne_rt::abi::kernel_symbols().iter().map(|(n, _)| *n).collect();
+    known.extend(extensions.kernels.iter().map(|k| k.name.as_str()));
     let mut op = module.body().first_operation();
     while let Some(o) = op {
         let is_decl = o.name().as_string_ref().as_str() == Ok("func.func") && o.region(0).is_ok_and(|r| r.first_block().is_none());

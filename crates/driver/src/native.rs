@@ -28,8 +28,9 @@ pub fn runtime_library() -> Result<PathBuf, Error> {
 ///
 /// Code is generated for a portable x86-64-v2 CPU unless `native` asks for the host CPU. The
 /// executable is written under a temporary name and renamed into place, so a failed build never
-/// leaves a half-written file at `output`.
-pub fn build_native(module: &Module, output: &Path, native: bool) -> Result<(), Error> {
+/// leaves a half-written file at `output`. Extension kernel libraries (`libraries`) become
+/// runtime dependencies, found through an rpath to their directory.
+pub fn build_native(module: &Module, output: &Path, native: bool, libraries: &[PathBuf]) -> Result<(), Error> {
     let _span = tracing::info_span!("build_native").entered();
     let fail = |what: &str, e: String| Error::Compile(format!("{what}: {e}"));
     let code = object_code(module, if native { Cpu::Host } else { Cpu::Portable })?;
@@ -42,9 +43,20 @@ pub fn build_native(module: &Module, output: &Path, native: bool) -> Result<(), 
         ".{}.partial",
         output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "daphne-app".into())
     ));
+    let mut extension_args = Vec::new();
+    for lib in libraries {
+        let lib = lib.canonicalize().map_err(|e| fail(&format!("kernel extension library {}", lib.display()), e.to_string()))?;
+        let (Some(dir), Some(file)) = (lib.parent(), lib.file_name()) else {
+            return Err(fail("kernel extension library", format!("{} is not a file path", lib.display())));
+        };
+        extension_args.push(format!("-L{}", dir.display()));
+        extension_args.push(format!("-l:{}", file.to_string_lossy()));
+        extension_args.push(format!("-Wl,-rpath,{}", dir.display()));
+    }
     let status = Command::new("cc")
         .arg(&object)
         .arg(&runtime)
+        .args(&extension_args)
         .args(["-lopenblas", "-lm", "-lpthread", "-ldl", "-lgcc_s", "-o"])
         .arg(&staging)
         .status()

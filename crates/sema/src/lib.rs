@@ -33,6 +33,9 @@ pub struct Options {
     /// `--select-matrix-repr`: matrices whose compile-time sparsity estimate is below 0.25
     /// (constant literals, `rand` with a constant sparsity) are stored as CSR, as in DAPHNE.
     pub select_matrix_repr: bool,
+    /// Extension kernels from `--kernel-ext` catalogs as `(operation mnemonic, kernel name)`:
+    /// kernel hints may name them besides the built-in kernels.
+    pub external_kernels: Vec<(String, String)>,
 }
 
 /// DAPHNE's sparsity threshold below which `--select-matrix-repr` picks CSR.
@@ -46,6 +49,7 @@ pub fn analyze(script: &ast::Script, options: &Options) -> Result<Program, Vec<D
         diags: Vec::new(),
         args: &options.args,
         select_matrix_repr: options.select_matrix_repr,
+        external_kernels: &options.external_kernels,
         functions: functions::Functions::default(),
         poisoned: Default::default(),
         constant_params: HashMap::new(),
@@ -73,6 +77,8 @@ pub(crate) struct Analyzer<'a> {
     diags: Vec<Diagnostic>,
     args: &'a ScriptArgs,
     select_matrix_repr: bool,
+    /// Extension kernels kernel hints may name (see [`Options::external_kernels`]).
+    external_kernels: &'a [(String, String)],
     functions: functions::Functions,
     /// Variables whose assignment failed: later uses report nothing (the cause is reported).
     poisoned: std::collections::HashSet<String>,
@@ -573,8 +579,22 @@ impl Analyzer<'_> {
             ExprKind::Op { op, .. } | ExprKind::MultiOp { op, .. } => *op,
             _ => return self.error(e.span, format!("no kernel `{h}` exists for this expression")),
         };
-        if !h.starts_with(&format!("_{}__", daphne_op_name(op))) {
-            return self.error(e.span, format!("the kernel `{h}` does not implement `{}`", daphne_op_name(op)));
+        let mnemonic = daphne_op_name(op);
+        let external = self.external_kernels.iter().find(|(_, name)| name == h);
+        match external {
+            Some((m, _)) if *m != mnemonic => {
+                return self.error(e.span, format!("the kernel `{h}` does not implement `{mnemonic}` (it implements `{m}`)"));
+            }
+            Some(_) => {}
+            None if h.starts_with(&format!("_{mnemonic}__")) => {}
+            None if h.starts_with('_') && h.contains("__") => {
+                return self.error(e.span, format!("the kernel `{h}` does not implement `{mnemonic}`"));
+            }
+            None => {
+                let mut candidates = vec![format!("the built-in kernels `_{mnemonic}__<result and argument types>`")];
+                candidates.extend(self.external_kernels.iter().filter(|(m, _)| *m == mnemonic).map(|(_, n)| format!("`{n}`")));
+                return self.error(e.span, format!("no kernel `{h}` exists for `{mnemonic}`; candidates: {}", candidates.join(", ")));
+            }
         }
         if let ExprKind::Op { kernel_hint, .. } | ExprKind::MultiOp { kernel_hint, .. } = &mut e.kind {
             *kernel_hint = Some(h.clone());

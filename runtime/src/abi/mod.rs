@@ -34,6 +34,7 @@ use crate::{AggOp, BinaryOp, UnaryOp, ValueType};
 
 mod aggregation;
 mod elementwise;
+mod extension;
 mod frames;
 mod generation;
 mod indexing;
@@ -52,6 +53,7 @@ pub use crate::sched::capi::{
 };
 pub use aggregation::*;
 pub use elementwise::*;
+pub use extension::*;
 pub use frames::*;
 pub use generation::*;
 pub use indexing::*;
@@ -216,6 +218,12 @@ pub fn kernel_symbols() -> Vec<(&'static str, *mut ())> {
         daphne_rand_csr_f64,
         daphne_rand_csr_i64,
         daphne_to_csr,
+        // extension kernel calls
+        daphne_ext_begin,
+        daphne_ext_arg,
+        daphne_ext_check,
+        daphne_ext_result,
+        daphne_ext_end,
         // lifecycle and errors
         daphne_runtime_init,
         daphne_runtime_init_with,
@@ -334,10 +342,11 @@ mod tests {
     use super::*;
 
     /// The ABI source files; `kernel_symbols` must list exactly the functions they export.
-    const SOURCES: [&str; 14] = [
+    const SOURCES: [&str; 15] = [
         include_str!("../sched/capi.rs"),
         include_str!("aggregation.rs"),
         include_str!("elementwise.rs"),
+        include_str!("extension.rs"),
         include_str!("frames.rs"),
         include_str!("generation.rs"),
         include_str!("indexing.rs"),

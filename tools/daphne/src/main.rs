@@ -111,6 +111,10 @@ struct ScriptArgs {
     /// Do not insert reference counting (objects are never freed).
     #[arg(long)]
     no_obj_ref_mgnt: bool,
+    /// Register a kernel extension catalog (DAPHNE's JSON format; libPath relative to it),
+    /// optionally with an integer priority (default 0, the built-ins'; higher wins). Repeatable.
+    #[arg(long = "kernel-ext", value_name = "CATALOG[:PRIORITY]")]
+    kernel_ext: Vec<String>,
     #[command(flatten)]
     sched: SchedArgs,
     #[command(flatten)]
@@ -252,6 +256,9 @@ impl ScriptArgs {
         if self.no_obj_ref_mgnt {
             opts.passes.obj_ref_mgnt = false;
         }
+        for spec in &self.kernel_ext {
+            opts.add_kernel_catalog(spec)?;
+        }
         for stage in &self.explain {
             let s = Stage::from_name(stage).ok_or_else(|| {
                 let known: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
@@ -296,7 +303,8 @@ fn execute(command: Command) -> Result<i32, Error> {
             let source = run.script.source()?;
             let cache = if run.no_cache { None } else { daphne_driver::Cache::from_env() };
             let started = timer.lap();
-            let (jit, report) = daphne_driver::jit_script(&source, run.script.path(), &opts, cache.as_ref(), &[])?;
+            let extensions = daphne_driver::Extensions::load(&opts)?;
+            let (jit, report) = daphne_driver::jit_script(&source, run.script.path(), &opts, cache.as_ref(), &extensions.symbols())?;
             let (parsed, compiled) = (report.parsing_seconds, report.compilation_seconds);
             timer.lap();
             let code = jit.run();
@@ -329,7 +337,7 @@ fn execute(command: Command) -> Result<i32, Error> {
             let opts = script.options()?;
             let source = script.source()?;
             let compiled = daphne_driver::compile(&context, &source, script.path(), &opts)?;
-            daphne_driver::build_native(&compiled.module, &output, native)?;
+            daphne_driver::build_native(&compiled.module, &output, native, &opts.program.kernels.libraries())?;
             Ok(0)
         }
         Command::SchedPlot { .. } => unreachable!("handled above"),
