@@ -14,7 +14,7 @@ use std::sync::Mutex;
 /// Buffers smaller than this are not pooled.
 const MIN_BYTES: usize = 1 << 20;
 /// The most buffers the pool holds.
-const MAX_BUFFERS: usize = 4;
+const MAX_BUFFERS: usize = 16;
 /// The most bytes the pool holds.
 const MAX_BYTES: usize = 1 << 30;
 

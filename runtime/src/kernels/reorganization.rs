@@ -34,10 +34,16 @@ pub fn transpose(arg: &Matrix) -> RtResult<Matrix> {
 }
 
 /// Transposes in square tiles so that both the reads and the writes stay within a few cache
-/// lines per tile.
+/// lines per tile. A contiguous row or column vector is the same cells in the same order, so
+/// its transpose is a view of them.
 fn transpose_dense<T: Clone + Default>(arg: &DenseMatrix<T>) -> RtResult<DenseMatrix<T>> {
     const TILE: usize = 32;
     let (rows, cols) = (arg.rows(), arg.cols());
+    if rows == 1 || cols == 1 {
+        if let Some(view) = arg.reshaped_view(cols, rows) {
+            return Ok(view);
+        }
+    }
     let mut out = alloc_cells(cols, rows)?;
     out.resize(rows * cols, T::default());
     for r0 in (0..rows).step_by(TILE) {

@@ -151,6 +151,17 @@ fn csr_dense(
     }
     with_numeric_type!(res_vt, T => {
         let b = other.to_dense::<T>()?;
+        if b.rows() == 1 && b.cols() == cols && cols > 1 {
+            // A row vector (`G * t(c)`): one pass over the stored cells (`*` and `&&` commute).
+            let (av, row) = (a.values().to_dense::<T>()?, b.row(0));
+            let av = cells(&av);
+            let values = match op {
+                BinaryOp::MUL => bulk::zip(&av, a.col_idxs(), |&x, &c| x.mul(row[c]))?,
+                _ => bulk::zip(&av, a.col_idxs(), |&x, &c| T::from_bool(x.is_true() && row[c].is_true()))?,
+            };
+            let values = Matrix::from(DenseMatrix::from_vec(a.nnz(), 1, values)?);
+            return Ok(Some(Object::from(compact_like(a, values)?)));
+        }
         let gathered = gather(a, &b)?;
         let gathered = Matrix::from(DenseMatrix::from_vec(a.nnz(), 1, gathered)?);
         let values = if csr_left {
@@ -168,10 +179,7 @@ fn gather<T: Numeric>(a: &CsrMatrix, b: &DenseMatrix<T>) -> RtResult<Vec<T>> {
     let (offsets, col_idxs) = (a.row_offsets(), a.col_idxs());
     if b.rows() == 1 {
         let row = b.row(0);
-        if b.cols() == 1 {
-            return bulk::map(col_idxs, |_| row[0]);
-        }
-        return bulk::map(col_idxs, |&c| row[c]);
+        return bulk::map(col_idxs, |&c| row[if b.cols() == 1 { 0 } else { c }]);
     }
     let mut out = alloc_cells(a.nnz(), 1)?;
     for r in 0..a.rows() {
@@ -305,11 +313,24 @@ fn compact_like(a: &CsrMatrix, values: Matrix) -> RtResult<CsrMatrix> {
     )
 }
 
-/// Whether an n×1 matrix holds a zero (the value type's default).
+/// Whether an n×1 matrix holds a zero (the value type's default); large ones are searched on
+/// every core.
 fn has_zero(values: &Matrix) -> bool {
     fn typed<T: Element>(dense: &DenseMatrix<T>) -> bool {
         let zero = T::default();
-        cells(dense).iter().any(|v| *v == zero)
+        let values = cells(dense);
+        if values.len() < bulk::PARALLEL_MIN_CELLS {
+            return values.iter().any(|v| *v == zero);
+        }
+        let chunk = values.len().div_ceil(bulk::threads());
+        std::thread::scope(|scope| {
+            let zero = &zero;
+            let handles: Vec<_> = values
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().any(|v| v == zero)))
+                .collect();
+            handles.into_iter().any(|h| h.join().unwrap_or(true))
+        })
     }
     dispatch_matrix!(values, dense => typed(dense))
 }
@@ -582,10 +603,15 @@ impl<T: Numeric> Line<'_, T> {
 
 fn row_aggregates<T: Numeric>(op: AggOp, a: &CsrMatrix, values: &[T]) -> RtResult<Vec<T>> {
     let offsets = a.row_offsets();
-    let lines = bulk::tabulate(a.rows(), |r| {
-        Line { values: &values[offsets[r]..offsets[r + 1]], len: a.cols() }.aggregate(op)
-    })?;
-    lines.into_iter().collect()
+    let line = |r: usize| Line { values: &values[offsets[r]..offsets[r + 1]], len: a.cols() };
+    // One loop per fold, so that each is a single inlined operation.
+    match op {
+        AggOp::SUM => bulk::tabulate(a.rows(), |r| line(r).values.iter().fold(T::ZERO, |acc, &v| acc.add(v))),
+        AggOp::PROD => bulk::tabulate(a.rows(), |r| line(r).fold(T::ONE, T::mul)),
+        AggOp::MIN => bulk::tabulate(a.rows(), |r| line(r).fold(T::MIN_IDENTITY, T::min_of)),
+        AggOp::MAX => bulk::tabulate(a.rows(), |r| line(r).fold(T::MAX_IDENTITY, T::max_of)),
+        _ => bulk::tabulate(a.rows(), |r| line(r).aggregate(op))?.into_iter().collect(),
+    }
 }
 
 fn col_aggregates<T: Numeric>(op: AggOp, a: &CsrMatrix, values: &[T]) -> RtResult<Vec<T>> {
