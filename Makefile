@@ -3,7 +3,7 @@ CARGO ?= cargo
 SCRIPT ?= examples/hello.daphne
 STAMP := target/.setup-done
 
-.PHONY: all setup build run test fuzz clean
+.PHONY: all setup build run test fuzz bench clean
 
 all: build
 
@@ -28,6 +28,15 @@ test: build
 FUZZ_SECONDS ?= 600
 fuzz: setup
 	$(CARGO) run --release -p daphne-fuzz -- --seconds $(FUZZ_SECONDS)
+
+# Benchmark suite: DaphneDSL against NumPy and the machine's limits, plus the scheduling study;
+# writes benches/report.md and benches/*.svg (about 10-15 minutes on 2 cores). The NumPy side
+# comes from `tools/setup.sh --bench`. Options of tools/daphne-bench go in BENCH_ARGS.
+BENCH_ARGS ?=
+bench: setup
+	tools/setup.sh --bench
+	$(CARGO) build --release -p daphne -p daphne-runtime -p daphne-bench
+	target/release/daphne-bench $(BENCH_ARGS)
 
 clean:
 	$(CARGO) clean

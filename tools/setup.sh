@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs, only when missing, the Debian packages the build and the tests need.
-# Idempotent: a second run does nothing and returns at once.
+# Idempotent: a second run does nothing and returns at once. `--bench` also installs what the
+# benchmark suite (`make bench`) needs: NumPy and SciPy for the reference side, on the system
+# OpenBLAS.
 set -euo pipefail
 
 PACKAGES=(
@@ -9,6 +11,9 @@ PACKAGES=(
   libzstd-dev zlib1g-dev                                       # llvm-config --system-libs
   libopenblas-dev                                              # BLAS/LAPACK for matmul, solve
 )
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=(python3-numpy python3-scipy)                      # NumPy side of make bench
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
