@@ -7,8 +7,8 @@
 //! own inputs only, so splitting never changes a result.
 
 use std::mem::MaybeUninit;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::dense::alloc_cells;
 use crate::error::RtResult;
@@ -79,7 +79,8 @@ fn build<R: Send>(
         crate::sched::run_pipeline(&desc, &|begin, end, _| {
             // SAFETY: the scheduler hands out disjoint ranges within `0..n`, so each call
             // writes a part of `spare` no other call touches.
-            let part = unsafe { std::slice::from_raw_parts_mut(base.get().add(begin), end - begin) };
+            let part =
+                unsafe { std::slice::from_raw_parts_mut(base.get().add(begin), end - begin) };
             written.fetch_add(fill(begin, part), Ordering::Relaxed);
             Ok(())
         })?;
@@ -201,7 +202,10 @@ mod tests {
             zip(&a, &b, |x, y| y - x).unwrap(),
             a.iter().map(|x| 2 * x).collect::<Vec<_>>()
         );
-        assert_eq!(tabulate(n, |i| i as u64 * 2).unwrap(), b.iter().map(|y| y / 3 * 2).collect::<Vec<_>>());
+        assert_eq!(
+            tabulate(n, |i| i as u64 * 2).unwrap(),
+            b.iter().map(|y| y / 3 * 2).collect::<Vec<_>>()
+        );
         let lines = per_line(&a[..n - 3], 2, |l| l[0] + l[1]).unwrap();
         assert_eq!(lines.len(), (n - 3) / 2);
         assert_eq!(lines[5], 10 + 11);

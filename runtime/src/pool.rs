@@ -63,7 +63,9 @@ pub(crate) fn give<T>(mut values: Vec<T>) {
         return;
     };
     pool.push(Freed { ptr, layout });
-    while pool.len() > MAX_BUFFERS || pool.iter().map(|f| f.layout.size()).sum::<usize>() > MAX_BYTES {
+    while pool.len() > MAX_BUFFERS
+        || pool.iter().map(|f| f.layout.size()).sum::<usize>() > MAX_BYTES
+    {
         let oldest = pool.remove(0);
         // SAFETY: the pool owned this allocation, made by the global allocator with `layout`.
         unsafe { dealloc(oldest.ptr.as_ptr(), oldest.layout) };
@@ -83,7 +85,10 @@ mod tests {
         give(values);
         // Another test may take it first; if it is still here, it is this very buffer.
         if let Some(again) = take::<u64>(n) {
-            assert_eq!((again.as_ptr(), again.len(), again.capacity()), (address, 0, n));
+            assert_eq!(
+                (again.as_ptr(), again.len(), again.capacity()),
+                (address, 0, n)
+            );
         }
         assert!(take::<u64>(n + 1).is_none_or(|v| v.capacity() == n + 1));
         give(Vec::<u8>::with_capacity(16));

@@ -115,7 +115,13 @@ fn unsupported(vt: ValueType) -> io::Error {
 
 /// Writes the file header, the body entry and the block header of a `rows`×`cols` block of
 /// type `kind` (1 dense, 2 CSR) with value type `vt`; returns the value-type code.
-fn write_head(out: &mut dyn Write, kind: u8, rows: usize, cols: usize, vt: ValueType) -> io::Result<u8> {
+fn write_head(
+    out: &mut dyn Write,
+    kind: u8,
+    rows: usize,
+    cols: usize,
+    vt: ValueType,
+) -> io::Result<u8> {
     let code = code_of(vt).ok_or_else(|| unsupported(vt))?;
     let (rows32, cols32) = (
         u32::try_from(rows).map_err(|_| unsupported(vt))?,
@@ -135,7 +141,10 @@ fn write_head(out: &mut dyn Write, kind: u8, rows: usize, cols: usize, vt: Value
 }
 
 /// Writes numbers little-endian, a buffer at a time.
-fn write_numbers<T: BinaryCell>(out: &mut dyn Write, values: impl Iterator<Item = T>) -> io::Result<()> {
+fn write_numbers<T: BinaryCell>(
+    out: &mut dyn Write,
+    values: impl Iterator<Item = T>,
+) -> io::Result<()> {
     let mut buffer = Vec::with_capacity(1 << 16);
     for value in values {
         value.put(&mut buffer);
@@ -227,7 +236,10 @@ fn csr_cells<T: BinaryCell>(body: &[u8], rows: usize, cols: usize) -> RtResult<C
     let (offsets, rest) = body[8..].split_at((rows + 1) * 8);
     let (col_idxs, values) = rest.split_at(nnz * 8);
     let as_usizes = |bytes: &[u8]| -> Vec<usize> {
-        bytes.chunks_exact(8).map(|b| u64::get(b) as usize).collect()
+        bytes
+            .chunks_exact(8)
+            .map(|b| u64::get(b) as usize)
+            .collect()
     };
     let mut cells = alloc_cells(nnz, 1)?;
     cells.extend(values.chunks_exact(T::WIDTH).map(T::get));
@@ -251,7 +263,10 @@ mod tests {
         let path = dir.path().join("m.dbdf").to_string_lossy().into_owned();
         std::fs::write(&path, &out).unwrap();
         let back = read_matrix(&path).unwrap();
-        assert_eq!(back.as_matrix().unwrap().dense::<i32>().unwrap().to_vec(), [1, -2]);
+        assert_eq!(
+            back.as_matrix().unwrap().dense::<i32>().unwrap().to_vec(),
+            [1, -2]
+        );
         std::fs::write(&path, &out[..out.len() - 1]).unwrap();
         assert!(read_matrix(&path).unwrap_err().message().contains("m.dbdf"));
         let strings = Matrix::from(DenseMatrix::filled(1, 1, String::new()).unwrap());
@@ -260,7 +275,8 @@ mod tests {
 
     #[test]
     fn csr_layout_and_round_trip() {
-        let dense = Matrix::from(DenseMatrix::from_vec(3, 2, vec![0.0, 1.5, 0.0, 0.0, -2.0, 3.0]).unwrap());
+        let dense =
+            Matrix::from(DenseMatrix::from_vec(3, 2, vec![0.0, 1.5, 0.0, 0.0, -2.0, 3.0]).unwrap());
         let csr = CsrMatrix::from_dense(&dense).unwrap();
         let mut out = Vec::new();
         write_csr(&mut out, &csr).unwrap();
@@ -279,6 +295,11 @@ mod tests {
             dense.dense::<f64>().unwrap().to_vec()
         );
         std::fs::write(&path, &out[..out.len() - 8]).unwrap();
-        assert!(read_matrix(&path).unwrap_err().message().contains("non-zeros"));
+        assert!(
+            read_matrix(&path)
+                .unwrap_err()
+                .message()
+                .contains("non-zeros")
+        );
     }
 }

@@ -117,11 +117,7 @@ fn read_columns(path: &str, meta: &FileMetadata) -> RtResult<Vec<Vec<ArrayRef>>>
 }
 
 /// Calls `f` with every value of `array` converted to `T` (a null gives `T::default()`).
-fn for_each_value<T: Element>(
-    path: &str,
-    array: &dyn Array,
-    mut f: impl FnMut(T),
-) -> RtResult<()> {
+fn for_each_value<T: Element>(path: &str, array: &dyn Array, mut f: impl FnMut(T)) -> RtResult<()> {
     macro_rules! each {
         ($A:ty, $wrap:expr) => {{
             let typed = array

@@ -171,7 +171,11 @@ const PARALLEL_LANES: usize = 16;
 /// A reduction on one chunk per core: every chunk (a multiple of [`PARALLEL_LANES`] cells)
 /// keeps [`PARALLEL_LANES`] interleaved accumulators; they are combined lane by lane in chunk
 /// order, folded into four (`k`, `k+4`, `k+8`, `k+12`), those pairwise, then the tail in order.
-fn reduce_parallel<T: Numeric>(values: &[T], identity: T, f: impl Fn(T, T) -> T + Copy + Sync) -> T {
+fn reduce_parallel<T: Numeric>(
+    values: &[T],
+    identity: T,
+    f: impl Fn(T, T) -> T + Copy + Sync,
+) -> T {
     let whole = values.len() / PARALLEL_LANES * PARALLEL_LANES;
     let chunk = (whole / PARALLEL_LANES).div_ceil(bulk::threads()) * PARALLEL_LANES;
     let lanes: Vec<[T; PARALLEL_LANES]> = std::thread::scope(|scope| {
@@ -193,14 +197,21 @@ fn reduce_parallel<T: Numeric>(values: &[T], identity: T, f: impl Fn(T, T) -> T 
         }
         acc
     });
-    let four: [T; 4] = std::array::from_fn(|k| f(f(acc[k], acc[k + 4]), f(acc[k + 8], acc[k + 12])));
+    let four: [T; 4] =
+        std::array::from_fn(|k| f(f(acc[k], acc[k + 4]), f(acc[k + 8], acc[k + 12])));
     let combined = f(f(four[0], four[1]), f(four[2], four[3]));
-    values[whole..].iter().fold(combined, |acc, &value| f(acc, value))
+    values[whole..]
+        .iter()
+        .fold(combined, |acc, &value| f(acc, value))
 }
 
 /// `N` interleaved accumulators over whole groups of `N` cells (`values.len()` is a multiple
 /// of `N`); the loop keeps them in vector registers (`f` is inlined).
-fn accumulate<T: Numeric, const N: usize>(values: &[T], identity: T, f: impl Fn(T, T) -> T) -> [T; N] {
+fn accumulate<T: Numeric, const N: usize>(
+    values: &[T],
+    identity: T,
+    f: impl Fn(T, T) -> T,
+) -> [T; N] {
     let mut acc = [identity; N];
     for chunk in values.chunks_exact(N) {
         for (a, &x) in acc.iter_mut().zip(chunk) {

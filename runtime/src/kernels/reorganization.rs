@@ -39,10 +39,10 @@ pub fn transpose(arg: &Matrix) -> RtResult<Matrix> {
 fn transpose_dense<T: Clone + Default>(arg: &DenseMatrix<T>) -> RtResult<DenseMatrix<T>> {
     const TILE: usize = 32;
     let (rows, cols) = (arg.rows(), arg.cols());
-    if rows == 1 || cols == 1 {
-        if let Some(view) = arg.reshaped_view(cols, rows) {
-            return Ok(view);
-        }
+    if (rows == 1 || cols == 1)
+        && let Some(view) = arg.reshaped_view(cols, rows)
+    {
+        return Ok(view);
     }
     let mut out = alloc_cells(cols, rows)?;
     out.resize(rows * cols, T::default());

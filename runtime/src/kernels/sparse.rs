@@ -254,7 +254,10 @@ fn merge<T: Numeric>(
     for r in 0..a.rows() {
         let (mut i, a_end, mut j, b_end) = (ao[r], ao[r + 1], bo[r], bo[r + 1]);
         while i < a_end || j < b_end {
-            let (ca, cb) = (ac.get(i).filter(|_| i < a_end), bc.get(j).filter(|_| j < b_end));
+            let (ca, cb) = (
+                ac.get(i).filter(|_| i < a_end),
+                bc.get(j).filter(|_| j < b_end),
+            );
             let (col, x, y) = match (ca, cb) {
                 (Some(&ca), Some(&cb)) if ca == cb => {
                     i += 1;
@@ -320,7 +323,7 @@ fn has_zero(values: &Matrix) -> bool {
         let zero = T::default();
         let values = cells(dense);
         if values.len() < bulk::PARALLEL_MIN_CELLS {
-            return values.iter().any(|v| *v == zero);
+            return values.contains(&zero);
         }
         let chunk = values.len().div_ceil(bulk::threads());
         std::thread::scope(|scope| {
@@ -353,8 +356,8 @@ fn compact(
         let mut kept = Vec::with_capacity(values.len());
         let mut next = 0;
         let mut start = 0;
-        for r in 1..offsets.len() {
-            let end = offsets[r];
+        for offset in offsets.iter_mut().skip(1) {
+            let end = *offset;
             for i in start..end {
                 if values[i] != zero {
                     col_idxs[next] = col_idxs[i];
@@ -363,7 +366,7 @@ fn compact(
                 }
             }
             start = end;
-            offsets[r] = next;
+            *offset = next;
         }
         col_idxs.truncate(next);
         Ok(Matrix::from(DenseMatrix::from_vec(next, 1, kept)?))
@@ -488,7 +491,11 @@ pub fn matmul(lhs: &Object, rhs: &Object, res_vt: ValueType) -> RtResult<Option<
             }
         };
         if n > 0 {
-            let threads = if a.nnz() * n >= bulk::PARALLEL_MIN_CELLS { bulk::threads() } else { 1 };
+            let threads = if a.nnz() * n >= bulk::PARALLEL_MIN_CELLS {
+                bulk::threads()
+            } else {
+                1
+            };
             let chunk_rows = rows.div_ceil(threads).max(1);
             std::thread::scope(|scope| {
                 for (k, part) in out.chunks_mut(chunk_rows * n).enumerate() {
@@ -526,7 +533,12 @@ pub fn agg_all<C: Element>(op: AggOp, arg: &Object) -> RtResult<Option<C>> {
 }
 
 /// A row or column aggregation of a CSR matrix in `res_vt` (a dense n×1 or 1×m result).
-pub fn agg_axis(op: AggOp, axis: Axis, res_vt: ValueType, arg: &Object) -> RtResult<Option<Matrix>> {
+pub fn agg_axis(
+    op: AggOp,
+    axis: Axis,
+    res_vt: ValueType,
+    arg: &Object,
+) -> RtResult<Option<Matrix>> {
     let Some(a) = numeric_csr(arg) else {
         return Ok(None);
     };
@@ -603,14 +615,21 @@ impl<T: Numeric> Line<'_, T> {
 
 fn row_aggregates<T: Numeric>(op: AggOp, a: &CsrMatrix, values: &[T]) -> RtResult<Vec<T>> {
     let offsets = a.row_offsets();
-    let line = |r: usize| Line { values: &values[offsets[r]..offsets[r + 1]], len: a.cols() };
+    let line = |r: usize| Line {
+        values: &values[offsets[r]..offsets[r + 1]],
+        len: a.cols(),
+    };
     // One loop per fold, so that each is a single inlined operation.
     match op {
-        AggOp::SUM => bulk::tabulate(a.rows(), |r| line(r).values.iter().fold(T::ZERO, |acc, &v| acc.add(v))),
+        AggOp::SUM => bulk::tabulate(a.rows(), |r| {
+            line(r).values.iter().fold(T::ZERO, |acc, &v| acc.add(v))
+        }),
         AggOp::PROD => bulk::tabulate(a.rows(), |r| line(r).fold(T::ONE, T::mul)),
         AggOp::MIN => bulk::tabulate(a.rows(), |r| line(r).fold(T::MIN_IDENTITY, T::min_of)),
         AggOp::MAX => bulk::tabulate(a.rows(), |r| line(r).fold(T::MAX_IDENTITY, T::max_of)),
-        _ => bulk::tabulate(a.rows(), |r| line(r).aggregate(op))?.into_iter().collect(),
+        _ => bulk::tabulate(a.rows(), |r| line(r).aggregate(op))?
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -661,7 +680,10 @@ fn col_aggregates<T: Numeric>(op: AggOp, a: &CsrMatrix, values: &[T]) -> RtResul
                 .enumerate()
                 .map(|(c, stored)| {
                     let implicit = T::from_usize(rows - counts[c]).mul(means[c].mul(means[c]));
-                    Ok(finish_variance(op, divide_by_count(stored.add(implicit), rows)?))
+                    Ok(finish_variance(
+                        op,
+                        divide_by_count(stored.add(implicit), rows)?,
+                    ))
                 })
                 .collect()
         }
@@ -681,9 +703,15 @@ mod tests {
         let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         let cells = (0..rows * cols)
             .map(|_| {
-                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
                 let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
-                if unit < density { ((state >> 40) % 9) as f64 - 4.0 } else { 0.0 }
+                if unit < density {
+                    ((state >> 40) % 9) as f64 - 4.0
+                } else {
+                    0.0
+                }
             })
             .collect();
         Matrix::from(DenseMatrix::from_vec(rows, cols, cells).unwrap())
@@ -696,7 +724,12 @@ mod tests {
     /// The dense cells of an object, and whether it is CSR.
     fn dense_cells(object: &Object) -> (bool, usize, usize, Vec<f64>) {
         let m = object.as_matrix().unwrap().to_dense::<f64>().unwrap();
-        (matches!(object.data(), Data::Csr(_)), m.rows(), m.cols(), m.to_vec())
+        (
+            matches!(object.data(), Data::Csr(_)),
+            m.rows(),
+            m.cols(),
+            m.to_vec(),
+        )
     }
 
     fn reference_cells(m: &Matrix) -> (usize, usize, Vec<f64>) {
@@ -707,9 +740,11 @@ mod tests {
     /// Equal cells (-0 equals 0, NaN equals NaN), or within rounding of each other.
     fn same(got: &(usize, usize, Vec<f64>), expected: &(usize, usize, Vec<f64>)) -> bool {
         (got.0, got.1) == (expected.0, expected.1)
-            && got.2.iter().zip(&expected.2).all(|(g, e)| {
-                g == e || (g.is_nan() && e.is_nan()) || (g - e).abs() < 1e-9
-            })
+            && got
+                .2
+                .iter()
+                .zip(&expected.2)
+                .all(|(g, e)| g == e || (g.is_nan() && e.is_nan()) || (g - e).abs() < 1e-9)
     }
 
     fn shape() -> impl Strategy<Value = (usize, usize, f64, u64)> {
@@ -808,11 +843,17 @@ mod tests {
 
     #[test]
     fn implicit_zeros_take_part_in_min_and_max() {
-        let x = Matrix::from(DenseMatrix::from_vec(2, 3, vec![5.0, 0.0, 3.0, -1.0, -2.0, -4.0]).unwrap());
+        let x = Matrix::from(
+            DenseMatrix::from_vec(2, 3, vec![5.0, 0.0, 3.0, -1.0, -2.0, -4.0]).unwrap(),
+        );
         let s = csr(&x);
-        let mins = agg_axis(AggOp::MIN, Axis::Rows, ValueType::F64, &s).unwrap().unwrap();
+        let mins = agg_axis(AggOp::MIN, Axis::Rows, ValueType::F64, &s)
+            .unwrap()
+            .unwrap();
         assert_eq!(mins.dense::<f64>().unwrap().to_vec(), [0.0, -4.0]);
-        let maxs = agg_axis(AggOp::MAX, Axis::Cols, ValueType::F64, &s).unwrap().unwrap();
+        let maxs = agg_axis(AggOp::MAX, Axis::Cols, ValueType::F64, &s)
+            .unwrap()
+            .unwrap();
         assert_eq!(maxs.dense::<f64>().unwrap().to_vec(), [5.0, 0.0, 3.0]);
         assert_eq!(agg_all::<f64>(AggOp::MAX, &s).unwrap(), Some(5.0));
         assert_eq!(agg_all::<f64>(AggOp::PROD, &s).unwrap(), Some(0.0));
@@ -821,13 +862,23 @@ mod tests {
     #[test]
     fn row_vector_broadcast_stays_sparse() {
         // `G * t(c)` then the row maxima: the connected-components step.
-        let g = Matrix::from(DenseMatrix::from_vec(3, 3, vec![0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]).unwrap());
+        let g = Matrix::from(
+            DenseMatrix::from_vec(3, 3, vec![0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]).unwrap(),
+        );
         let c = Object::from(DenseMatrix::from_vec(1, 3, vec![1.0, 2.0, 3.0]).unwrap());
-        let product = ew_binary(BinaryOp::MUL, ValueType::F64, &csr(&g), &c).unwrap().unwrap();
+        let product = ew_binary(BinaryOp::MUL, ValueType::F64, &csr(&g), &c)
+            .unwrap()
+            .unwrap();
         assert_eq!(product.type_name(), "CSRMatrix(3x3, double)");
-        let maxs = agg_axis(AggOp::MAX, Axis::Rows, ValueType::F64, &product).unwrap().unwrap();
+        let maxs = agg_axis(AggOp::MAX, Axis::Rows, ValueType::F64, &product)
+            .unwrap()
+            .unwrap();
         assert_eq!(maxs.dense::<f64>().unwrap().to_vec(), [2.0, 3.0, 2.0]);
         // A dense operand never makes a sparse `+`.
-        assert!(ew_binary(BinaryOp::ADD, ValueType::F64, &csr(&g), &c).unwrap().is_none());
+        assert!(
+            ew_binary(BinaryOp::ADD, ValueType::F64, &csr(&g), &c)
+                .unwrap()
+                .is_none()
+        );
     }
 }
