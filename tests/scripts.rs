@@ -48,12 +48,14 @@ fn scripts_vectorized_modes() {
 fn statistics_table_lists_kernel_call_sites() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let script = dir.path().join("stats.daphne");
-    std::fs::write(&script, "X = fill(2.0, 3, 3);\nprint(sum(X * X));\n").expect("write script");
+    // 10x10: above the compile-time folding bound for small matrices, so the kernels run (a
+    // product: element-wise ops may be fused into a pipeline).
+    std::fs::write(&script, "X = fill(2.0, 10, 10);\nprint(sum(X @ X));\n").expect("write script");
     let out = daphne_tests::daphne().arg("--statistics").arg(&script).output().expect("daphne runs");
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "36\n");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "4000\n");
     let table = String::from_utf8_lossy(&out.stderr);
     assert!(table.contains("Operator Name"), "{table}");
-    let row = table.lines().find(|l| l.contains("ew_binary_mm")).expect("a row for the multiplication");
+    let row = table.lines().find(|l| l.contains("matmul")).expect("a row for the multiplication");
     assert!(row.contains("stats.daphne:2:11"), "{row}");
 }

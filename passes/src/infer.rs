@@ -22,9 +22,21 @@
 //! join of the two branches' yields; `scf.while` iterates the loop body from the initial
 //! values, joining what the body yields back, until the loop-carried properties are stable
 //! (each step can only lose facts, so it ends; capped at [`MAX_LOOP_ROUNDS`], then unknown).
-//! UDF parameters and call results are unknown.
 //!
-//! **Why it is sound.** Each rule states what the runtime kernel produces *when it
+//! **Across UDF calls.** The analysis is interprocedural: the parameters of a function get the
+//! join of the arguments at all its `func.call` sites, and a call's results get the join of
+//! what the callee's `func.return`s yield. Since either side can depend on the other (and on
+//! itself, for recursion), the module is analysed in rounds, each round using the call-site and
+//! return facts of the round before (the first round knows none), until nothing changes or
+//! [`MAX_CALL_ROUNDS`] rounds have run. A function whose symbol is used other than by
+//! `func.call` (e.g. as a `map` UDF) keeps unknown parameters, and `main` has no call sites.
+//! The parameters' facts are shown as argument attributes of the function
+//! (`%arg0: !daphne.matrix<f64> {daphne.cols = 2 : i64, daphne.rows = 3 : i64}`).
+//!
+//! **Why it is sound.** Every round only uses facts that hold: in the first round parameters
+//! and call results are unknown; in each later round, a parameter's facts hold at every call
+//! site (their join), and a call result's facts hold at every return of the callee, both
+//! computed by a sound round, so stopping after any round leaves sound facts. Each rule states what the runtime kernel produces *when it
 //! succeeds*; if a kernel fails, the program stops and no later op sees the value. `seq`'s
 //! length is taken from the runtime kernel itself (exact integer formula; for floats the
 //! kernel runs at compile time on sequences of up to 2^20 elements). Sparsity is only
@@ -33,31 +45,130 @@
 //! nothing but later optimizations reads them.
 
 use crate::fold::{self, Lit};
-use crate::ir::{Blk, Op, Val, const_i64, constant_of, module_body};
+use crate::ir::{Blk, Op, Val, all_ops, const_i64, constant_of, module_body};
 use crate::props::{self, Props};
 use crate::scalar::{Kind, Scalar};
-use melior::ir::{Module, attribute::IntegerAttribute};
-use std::collections::HashMap;
+use melior::ir::{Attribute, AttributeLike, Module, attribute::IntegerAttribute, operation::OperationLike};
+use std::collections::{HashMap, HashSet};
 
 /// Upper bound on the iterations of the loop analysis.
 pub const MAX_LOOP_ROUNDS: usize = 16;
 
+/// Upper bound on the rounds of the interprocedural analysis (a chain of `n` nested UDF calls
+/// needs about `n + 2`).
+pub const MAX_CALL_ROUNDS: usize = 8;
+
 /// Runs the pass; true if any recorded property changed.
 pub fn run(module: &Module) -> bool {
-    let mut cx = Infer { env: HashMap::new(), changed: false };
-    for f in module_body(module).ops() {
-        for region in f.regions() {
-            for b in region {
-                cx.block(b);
+    let funcs: Vec<(String, Op)> = module_body(module).ops().into_iter().filter(|f| f.name() == "func.func").filter_map(|f| Some((symbol(f)?, f))).collect();
+    let escaping = escaping_functions(module);
+    let mut cx = Infer { env: HashMap::new(), changed: false, returns: HashMap::new(), call_args: HashMap::new() };
+    let mut params: HashMap<String, Vec<Props>> = HashMap::new();
+    for _ in 0..MAX_CALL_ROUNDS {
+        cx.env.clear();
+        cx.call_args.clear();
+        let mut returns = HashMap::new();
+        for (name, f) in &funcs {
+            let blocks: Vec<Blk> = f.regions().into_iter().flatten().collect();
+            if let (Some(entry), Some(p)) = (blocks.first(), params.get(name)) {
+                cx.bind(&entry.args(), p);
+            }
+            for b in &blocks {
+                cx.block(*b);
+            }
+            let mut joined: Option<Vec<Props>> = None;
+            for t in blocks.iter().filter_map(|b| b.terminator()).filter(|t| t.name() == "func.return") {
+                let ys: Vec<Props> = t.operands().iter().map(|v| cx.get(*v)).collect();
+                joined = Some(match joined {
+                    None => ys,
+                    Some(j) => j.iter().zip(&ys).map(|(a, b)| a.join(*b)).collect(),
+                });
+            }
+            if let Some(j) = joined {
+                returns.insert(name.clone(), j);
+            }
+        }
+        let mut next: HashMap<String, Vec<Props>> = std::mem::take(&mut cx.call_args);
+        next.retain(|name, _| !escaping.contains(name));
+        if next == params && returns == cx.returns {
+            break;
+        }
+        params = next;
+        cx.returns = returns;
+    }
+    for (name, f) in &funcs {
+        show_params(*f, params.get(name));
+    }
+    cx.changed
+}
+
+/// The symbol name of a function.
+fn symbol(f: Op) -> Option<String> {
+    f.attr("sym_name").and_then(daphne_dialect::string_attr_value)
+}
+
+/// Functions whose symbol is used other than as a `func.call` callee (their callers are not
+/// all known).
+fn escaping_functions(module: &Module) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for op in all_ops(module) {
+        if op.name() == "func.call" || op.name() == "func.func" {
+            continue;
+        }
+        for (_, a) in op.get().attributes() {
+            let text = a.to_string();
+            if let Some(name) = text.strip_prefix('@') {
+                out.insert(name.trim_matches('"').to_string());
             }
         }
     }
-    cx.changed
+    out
+}
+
+/// Shows the parameters' properties as the function's argument attributes (replacing what an
+/// earlier run showed).
+fn show_params(f: Op, params: Option<&Vec<Props>>) {
+    let Some(entry) = f.regions().into_iter().flatten().next() else { return };
+    let args = entry.args();
+    let dicts: Vec<String> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let p = params.and_then(|p| p.get(i)).copied().unwrap_or(Props::UNKNOWN);
+            if !a.is_matrix() || p == Props::UNKNOWN {
+                return "{}".to_string();
+            }
+            let mut fields = vec![format!("{} = {} : i64", props::COLS, p.cols), format!("{} = {} : i64", props::ROWS, p.rows)];
+            if p.sparsity >= 0.0 {
+                fields.push(format!("{} = {:?} : f64", props::SPARSITY, p.sparsity));
+            }
+            if let Some(s) = p.symmetric {
+                fields.push(format!("{} = {s}", props::SYMMETRIC));
+            }
+            format!("{{{}}}", fields.join(", "))
+        })
+        .collect();
+    if dicts.iter().all(|d| d == "{}") && f.attr("arg_attrs").is_none() {
+        return;
+    }
+    let context = f.location().context();
+    // SAFETY: the op's context is alive while the pass runs (`to_ref` borrows the binding).
+    let context = unsafe { context.to_ref() };
+    if let Some(attr) = Attribute::parse(context, &format!("[{}]", dicts.join(", "))) {
+        let name = "arg_attrs";
+        let name = mlir_sys::MlirStringRef { data: name.as_ptr() as *const _, length: name.len() };
+        // SAFETY: a live op and attribute; `arg_attrs` is func.func's inherent attribute.
+        unsafe { mlir_sys::mlirOperationSetInherentAttributeByName(f.0, name, attr.to_raw()) };
+    }
 }
 
 struct Infer {
     env: HashMap<Val, Props>,
     changed: bool,
+    /// Per function: the join of its returns, from the previous round.
+    returns: HashMap<String, Vec<Props>>,
+    /// Per function: the join of the arguments at its call sites, this round.
+    call_args: HashMap<String, Vec<Props>>,
 }
 
 impl Infer {
@@ -108,6 +219,18 @@ impl Infer {
                 self.record(op, joined.unwrap_or_else(|| vec![Props::UNKNOWN; n]));
             }
             "scf.while" => self.while_loop(op),
+            "func.call" => {
+                let args: Vec<Props> = op.operands().iter().map(|v| self.get(*v)).collect();
+                let callee = op.attr("callee").map(|a| a.to_string().trim_start_matches('@').trim_matches('"').to_string());
+                let results = callee.as_ref().and_then(|c| self.returns.get(c)).cloned().unwrap_or_else(|| vec![Props::UNKNOWN; op.result_count()]);
+                if let Some(c) = callee {
+                    self.call_args
+                        .entry(c)
+                        .and_modify(|j| *j = j.iter().zip(&args).map(|(a, b)| a.join(*b)).collect())
+                        .or_insert(args);
+                }
+                self.record(op, results);
+            }
             "arith.select" => {
                 let p = self.get(op.operand(1)).join(self.get(op.operand(2)));
                 self.record(op, vec![p]);

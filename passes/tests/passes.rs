@@ -166,3 +166,30 @@ fn loop_allocations_stay_bounded() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "210\n");
     assert!(peak < 500 * 1024, "peak RSS {} MB", peak / 1024);
 }
+
+/// `--explain=property_inference` shows the shape a `.meta` file gives a `readMatrix`, and how
+/// it flows into a UDF's parameter and out of its result.
+#[test]
+fn explain_property_inference_shows_meta_shapes() {
+    let data = root().join("tests/passes/data/m.csv");
+    let script = std::env::temp_dir().join(format!("daphne-explain-{}.daphne", std::process::id()));
+    std::fs::write(
+        &script,
+        format!("def colTotals(M) {{\n  return sum(M, 1);\n}}\nX = readMatrix(\"{}\");\nprint(colTotals(X));\n", data.display()),
+    )
+    .expect("write the script");
+    let out = Command::new(daphne_tests::daphne_bin())
+        .arg("run")
+        .arg("--explain=property_inference")
+        .arg(&script)
+        .env_remove("DAPHNE_DISABLE_PASSES")
+        .output()
+        .expect("daphne runs");
+    let _ = std::fs::remove_file(&script);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "DenseMatrix(1x3, double)\n5 7 9\n");
+    let line = |needle: &str| stderr.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no `{needle}` in:\n{stderr}")).to_string();
+    assert!(line("\"daphne.read\"").contains("{daphne.cols = 3 : i64, daphne.rows = 2 : i64"), "{stderr}");
+    assert!(line("func.func @udf.colTotals").contains("{daphne.cols = 3 : i64, daphne.rows = 2 : i64"), "{stderr}");
+    assert!(line("call @udf.colTotals").contains("{daphne.cols = 3 : i64, daphne.rows = 1 : i64}"), "{stderr}");
+}
