@@ -197,6 +197,16 @@ fn indexing_linear_algebra_and_matrix_ops() {
             values(daphne_syrk(t, true, ValueType::F64.code())),
             [35.0, 44.0, 44.0, 56.0]
         );
+        // CSR operands honour the flags too: t(S) @ S and S @ t(S) for S = m as CSR.
+        let s = daphne_to_csr(m);
+        assert_eq!(
+            values(daphne_matmul(s, s, true, false, ValueType::F64.code())),
+            [35.0, 44.0, 44.0, 56.0]
+        );
+        assert_eq!(
+            values(daphne_matmul(s, m, false, true, ValueType::F64.code())),
+            [5.0, 11.0, 17.0, 11.0, 25.0, 39.0, 17.0, 39.0, 61.0]
+        );
         assert_eq!(
             values(daphne_gemv(
                 m,
