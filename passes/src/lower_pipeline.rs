@@ -40,6 +40,9 @@ use melior::ir::{
 use mlir_sys::MlirValue;
 use std::collections::{HashMap, HashSet};
 
+/// Pipelines with at most this many columns unroll their column loop.
+const UNROLL_COLS: i64 = 16;
+
 /// What the lowering remembers about pipelines already lowered in this module.
 #[derive(Default)]
 pub(super) struct State {
@@ -70,6 +73,8 @@ struct Views {
     /// The worker argument and the column count (column aggregations' partial rows).
     worker: MlirValue,
     cols: MlirValue,
+    /// The column count as a number.
+    ncols: i64,
 }
 
 impl<'c> Lowerer<'c> {
@@ -361,20 +366,20 @@ impl<'c> Lowerer<'c> {
         let saved_map = std::mem::take(&mut self.map);
         let saved_entry = self.entry.replace(entry.to_raw());
         let result = (|| -> Res<()> {
-            let slot = |l: &Self, k: usize| (l.element_address(&entry, loc, ctx, k, i64t), ());
+            let slot = |l: &Self, k: usize| l.element_address(&entry, loc, ctx, k, i64t);
             let cols = self.i64c(&entry, loc, shape.1);
             let one = self.i64c(&entry, loc, 1);
             let index = inputs.iter().enumerate().map(|(k, v)| (key(v.0), k)).collect();
-            let mut views = Views { inputs: Vec::new(), cells: Vec::new(), outs: HashMap::new(), index, worker, cols };
+            let mut views = Views { inputs: Vec::new(), cells: Vec::new(), outs: HashMap::new(), index, worker, cols, ncols: shape.1 };
             for (k, mode) in modes.iter().enumerate() {
-                let data = self.emit(&entry, "llvm.load", loc, &[slot(self, 2 * k).0], ptr);
-                let stride = self.emit(&entry, "llvm.load", loc, &[slot(self, 2 * k + 1).0], i64t);
+                let data = self.emit(&entry, "llvm.load", loc, &[slot(self, 2 * k)], ptr);
+                let stride = self.emit(&entry, "llvm.load", loc, &[slot(self, 2 * k + 1)], i64t);
                 let cell = (*mode == Broadcast::Cell).then(|| self.emit(&entry, "llvm.load", loc, &[data], ty));
                 views.inputs.push((data, stride, *mode));
                 views.cells.push(cell);
             }
             for (k, v) in scalars.iter().enumerate() {
-                let x = self.emit(&entry, "llvm.load", loc, &[slot(self, 2 * inputs.len() + k).0], ty);
+                let x = self.emit(&entry, "llvm.load", loc, &[slot(self, 2 * inputs.len() + k)], ty);
                 self.map.insert(key(v.0), x);
             }
             for c in constants {
@@ -383,7 +388,7 @@ impl<'c> Lowerer<'c> {
             let out_base = 2 * inputs.len() + scalars.len();
             for (j, m) in ms.iter().enumerate() {
                 if m.output || matches!(m.member, Member::Agg(..)) {
-                    let p = self.emit(&entry, "llvm.load", loc, &[slot(self, out_base + j).0], ptr);
+                    let p = self.emit(&entry, "llvm.load", loc, &[slot(self, out_base + j)], ptr);
                     views.outs.insert(j, p);
                 }
             }
@@ -398,7 +403,10 @@ impl<'c> Lowerer<'c> {
                 && !modes.iter().any(|m| matches!(m, Broadcast::Row | Broadcast::Col));
             let acc_types: Vec<Type> = init.iter().map(|_| ty).collect();
             let accs = if flat_possible {
-                // Contiguous full-shape inputs: one loop over the cells of the rows.
+                // Contiguous full-shape inputs (checked at run time): one loop over the cells
+                // of the rows. (Row/column aggregations keep the nest with the run-time row
+                // stride: with a constant one, LLVM vectorizes the row loop with gathers,
+                // which is several times slower than the rows' unrolled scalar sums.)
                 let mut contiguous = self.const_int(&entry, loc, 1, self.i(1));
                 for (k, m) in modes.iter().enumerate() {
                     if *m == Broadcast::Full && shape.0 > 1 {
@@ -459,7 +467,7 @@ impl<'c> Lowerer<'c> {
 
     /// `scf.for %i = lo to hi step step iter_args(init)` with `body(block, i, accs) -> accs`;
     /// returns the final accumulators.
-    #[allow(clippy::type_complexity)]
+    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
     fn for_loop(
         &mut self,
         block: &Block<'c>,
@@ -515,10 +523,41 @@ impl<'c> Lowerer<'c> {
                 inner_init.push(l.identity_value(b, loc, agg, vt));
             }
             let row_start = l.emit(b, "arith.muli", loc, &[r, cols], i64t);
-            let out = l.for_loop(b, loc, zero, cols, one, &inner_init, &mut |l, ib, c, accs| {
-                let out_idx = l.emit(ib, "arith.addi", loc, &[row_start, c], i64t);
-                l.cells(ib, loc, ms, views, vt, Some((r, c)), out_idx, out_idx, accs)
-            })?;
+            let out = if views.ncols <= UNROLL_COLS {
+                // Few columns: unrolled, each row aggregation reduced as a balanced tree (a
+                // chain of dependent adds per row would bound the loop by add latency).
+                let mut all = accs.to_vec();
+                let mut per_col: Vec<Vec<MlirValue>> = vec![Vec::new(); rows_aggs.len()];
+                for c in 0..views.ncols {
+                    let c = l.i64c(b, loc, c);
+                    let out_idx = l.emit(b, "arith.addi", loc, &[row_start, c], i64t);
+                    let mut a = all.clone();
+                    a.extend_from_slice(&inner_init[n_all..]);
+                    let res = l.cells(b, loc, ms, views, vt, Some((r, c)), out_idx, out_idx, &a)?;
+                    all = res[..n_all].to_vec();
+                    for (k, v) in res[n_all..].iter().enumerate() {
+                        per_col[k].push(*v);
+                    }
+                }
+                for (k, &j) in rows_aggs.iter().enumerate() {
+                    let Member::Agg(agg, _) = ms[j].member else { unreachable!() };
+                    let mut level = std::mem::take(&mut per_col[k]);
+                    while level.len() > 1 {
+                        let mut next = Vec::new();
+                        for pair in level.chunks(2) {
+                            next.push(if pair.len() == 2 { l.fold(b, loc, agg, vt, pair[0], pair[1]) } else { pair[0] });
+                        }
+                        level = next;
+                    }
+                    all.push(level[0]);
+                }
+                all
+            } else {
+                l.for_loop(b, loc, zero, cols, one, &inner_init, &mut |l, ib, c, accs| {
+                    let out_idx = l.emit(ib, "arith.addi", loc, &[row_start, c], i64t);
+                    l.cells(ib, loc, ms, views, vt, Some((r, c)), out_idx, out_idx, accs)
+                })?
+            };
             for (k, &j) in rows_aggs.iter().enumerate() {
                 let Member::Agg(agg, _) = ms[j].member else { unreachable!() };
                 let mut v = out[n_all + k];
@@ -620,6 +659,11 @@ impl<'c> Lowerer<'c> {
 
     /// One member's value at a cell, from its operands' values (converted to `vt`).
     fn pipeline_cell_op(&mut self, b: &Block<'c>, loc: Location<'c>, m: &M<'c, '_>, operands: &[MlirValue], vt: Scalar) -> Res<MlirValue> {
+        // An element-wise extension kernel: its per-cell function (docs/kernel-abi.md).
+        if let Some(cell) = m.op.attribute(crate::kernel_ext::CELL_ATTR).ok().and_then(daphne_dialect::string_attr_value) {
+            let ty = self.scalar_type(vt);
+            return Ok(self.call_untimed(b, loc, &cell, operands, Some(ty)).expect("result"));
+        }
         match m.member {
             Member::Binary(bop) => self.scalar_binary(m.op, b, loc, bop, (operands[0], vt), (operands[1], vt), vt),
             Member::Unary => {

@@ -73,14 +73,53 @@ pub unsafe extern "C" fn daphne_vec_alloc(vt: i32, rows: i64, cols: i64, data: *
     })
 }
 
-/// A zero-filled matrix and the address of its cells (taken before the buffer is shared).
+/// A zero-filled matrix and the address of its cells (taken before the buffer is shared). The
+/// cells come from `calloc`, so large outputs cost no zero-filling pass: fresh pages are zero.
 fn zeroed<T: Element>(rows: usize, cols: usize) -> RtResult<(Matrix, *mut u8)> {
-    let mut cells = crate::dense::alloc_cells::<T>(rows, cols)?;
-    cells.resize(rows * cols, T::default());
+    let Some(n) = rows.checked_mul(cols) else {
+        bail!("cannot allocate a {rows}x{cols} matrix: too many cells");
+    };
+    let mut cells: Vec<T> = if n == 0 || std::mem::size_of::<T>() == 0 {
+        Vec::new()
+    } else {
+        let Ok(layout) = std::alloc::Layout::array::<T>(n) else {
+            bail!("cannot allocate a {rows}x{cols} matrix: too many cells");
+        };
+        // SAFETY: the layout has a non-zero size.
+        let data = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+        if data.is_null() {
+            bail!("cannot allocate a {rows}x{cols} matrix: out of memory");
+        }
+        advise_huge_pages(data.cast(), layout.size());
+        // SAFETY: `data` was allocated by the global allocator with the layout of `n` cells of
+        // `T`, and all-zero bytes are a valid value of every numeric element type (the only
+        // types `daphne_vec_alloc` asks for).
+        unsafe { Vec::from_raw_parts(data, n, n) }
+    };
     let data = cells.as_mut_ptr().cast::<u8>();
     // Moving the vector into the matrix keeps its heap buffer where it is.
     Ok((Matrix::from(DenseMatrix::from_vec(rows, cols, cells)?), data))
 }
+
+/// Asks for transparent huge pages on a large fresh buffer, so that the first writes of a
+/// pipeline fault once per 2 MiB instead of once per 4 KiB (a hint the kernel may ignore).
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(start: *mut u8, bytes: usize) {
+    const PAGE: usize = 4096;
+    if bytes < 4 << 20 {
+        return;
+    }
+    let aligned = (start as usize).next_multiple_of(PAGE);
+    let len = (start as usize + bytes).saturating_sub(aligned) / PAGE * PAGE;
+    // SAFETY: the range lies inside the buffer just allocated; MADV_HUGEPAGE only changes how
+    // the kernel backs it, never its contents, and a failure is harmless.
+    unsafe {
+        libc::madvise(aligned as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_: *mut u8, _: usize) {}
 
 /// Runs the compiled body `f(ctx, begin, end, worker)` over `rows` rows on the scheduler, with
 /// the pipeline's scheduling settings (codes as in [`PipelineDescC`]: negative, or zero for
