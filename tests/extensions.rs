@@ -180,12 +180,43 @@ fn the_c_example_runs_under_jit_and_native() {
     let args = stage_example("c", &lib, dir.path());
     let want = "hello from the C kernel c_sum_all\n2\nhello from the C kernel c_sqrt\nDenseMatrix(1x3, double)\n1 2 3\n";
     both(&dir.path().join("demo.daphne"), &args, want);
-    // A kernel's error stops the program with exit code 3 and the kernel's message.
-    let bad = dir.path().join("negative.daphne");
-    std::fs::write(&bad, "print(sqrt::c_sqrt([-1.0]));\n").expect("write script");
-    let (code, out, _) = jit(&bad, &args);
-    assert_eq!(code, 3, "{out}");
-    assert!(out.contains("[error]: Execution error: kernel c_sqrt: c_sqrt: negative input"), "{out}");
+}
+
+#[test]
+fn a_kernel_error_stops_the_program_with_exit_code_3() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let src = dir.path().join("failing.c");
+    std::fs::write(&src, "#include \"daphne_kernel.h\"\nvoid failingSum(double *res, const DaphneDenseMatrix *arg, DaphneContext *ctx) {\n    ctx->set_error(ctx, \"no sums today\");\n}\n").expect("write source");
+    build_c(&[src], &dir.path().join("libfailing.so"));
+    let catalog = dir.path().join("failing.json");
+    std::fs::write(&catalog, r#"[{"opMnemonic": "sumAll", "kernelFuncName": "failingSum", "resTypes": ["double"], "argTypes": ["DenseMatrix<double>"], "backend": "CPP", "libPath": "libfailing.so"}]"#).expect("write catalog");
+    let script = dir.path().join("fail.daphne");
+    std::fs::write(&script, "print(\"before\");\nprint(sum::failingSum([1.0, 2.0]));\nprint(\"after\");\n").expect("write script");
+    let args = [format!("--kernel-ext={}", catalog.display())];
+    for (mode, (code, out, _)) in [("jit", jit(&script, &args)), ("native", native(&script, &args))] {
+        assert_eq!((code, out.as_str()), (3, "before\n[error]: Execution error: kernel failingSum: no sums today\n"), "[{mode}]");
+    }
+}
+
+#[test]
+fn element_wise_extension_kernels_join_fused_pipelines() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let lib = dir.path().join("libmy_kernels.so");
+    build_c(&[repo().join("examples/extensions/c/my_kernels.c")], &lib);
+    let args = stage_example("c", &lib, dir.path());
+    let body = |sqrt: &str| format!("X = rand(300, 300, 1.0, 9.0, 1, 42);\nY = {sqrt}(X * 4.0) + 1.0;\nprint(sum(Y));\nprint(as.scalar(Y[7, 9]));\n");
+    let fused = dir.path().join("fused.daphne");
+    std::fs::write(&fused, body("sqrt::c_sqrt")).expect("write script");
+    let builtin = dir.path().join("builtin.daphne");
+    std::fs::write(&builtin, body("sqrt")).expect("write script");
+    let (code, want, _) = jit(&builtin, &[]);
+    assert_eq!(code, 0);
+    // No marker line: the matrix kernel is not called; the pipeline calls c_sqrt_cell per cell.
+    both(&fused, &args, &want);
+    let explained = daphne().args(&args).arg("--explain=vectorized").arg(&fused).output().expect("daphne runs");
+    let ir = String::from_utf8_lossy(&explained.stderr);
+    let sqrt = ir.lines().find(|l| l.contains("daphne.ew_sqrt")).expect("the sqrt op");
+    assert!(sqrt.contains("daphne.pipeline") && sqrt.contains("kernel_cell = \"c_sqrt_cell\""), "{sqrt}");
 }
 
 #[test]

@@ -43,6 +43,9 @@ pub struct ExternalKernel {
     pub priority: i32,
     /// Whether fused pipelines may contain it.
     pub fusion: Fusion,
+    /// For element-wise kernels: the C function `T cell(T a[, T b])` computing one result cell,
+    /// which fused pipelines call per cell (catalog field `cellFuncName`).
+    pub cell: Option<String>,
 }
 
 impl ExternalKernel {
@@ -121,10 +124,15 @@ impl KernelRegistry {
     }
 }
 
+/// The attribute naming the per-cell function of an op's element-wise extension kernel; the
+/// vectorize pass fuses such ops and pipelines call the function per cell.
+pub const CELL_ATTR: &str = "kernel_cell";
+
 /// Gives every daphne op of `module` that a registered kernel replaces by priority (see
 /// [`KernelRegistry::select`]) that kernel's name as its `kernel_hint`, so the middle end keeps
-/// the op (canonicalization does not fold hinted ops) and the lowering calls the kernel.
-/// Runs on the freshly emitted module; returns the number of ops marked.
+/// the op (canonicalization does not fold hinted ops) and the lowering calls the kernel. Ops
+/// whose (hinted or selected) kernel is element-wise also get [`CELL_ATTR`]. Runs on the
+/// freshly emitted module; returns the number of ops newly hinted.
 pub fn select_kernels(module: &Module, registry: &KernelRegistry) -> usize {
     if registry.kernels.is_empty() {
         return 0;
@@ -132,19 +140,24 @@ pub fn select_kernels(module: &Module, registry: &KernelRegistry) -> usize {
     let mut marked = 0;
     for op in crate::ir::all_ops(module) {
         let Some(name) = op.daphne() else { continue };
-        if op.attr("kernel_hint").is_some() {
-            continue;
-        }
+        let hinted = op.attr("kernel_hint").and_then(daphne_dialect::string_attr_value);
         let args: Option<Vec<Kind>> = op.operands().iter().map(|v| v.kind()).collect();
         let results: Option<Vec<Kind>> = op.results().iter().map(|v| v.kind()).collect();
-        if let (Some(args), Some(results)) = (args, results)
-            && let Some(k) = registry.select(&mnemonic(&name), &args, &results)
-        {
-            let context = op.location().context();
-            // SAFETY: the module's context is alive while it is being compiled.
-            let context: &Context = unsafe { context.to_ref() };
+        let (Some(args), Some(results)) = (args, results) else { continue };
+        let chosen = match &hinted {
+            Some(h) => registry.find(h).filter(|k| k.mnemonic == mnemonic(&name) && k.accepts(&args, &results)),
+            None => registry.select(&mnemonic(&name), &args, &results),
+        };
+        let Some(k) = chosen else { continue };
+        let context = op.location().context();
+        // SAFETY: the module's context is alive while it is being compiled.
+        let context: &Context = unsafe { context.to_ref() };
+        if hinted.is_none() {
             op.set_attr("kernel_hint", StringAttribute::new(context, &k.name).into());
             marked += 1;
+        }
+        if let Some(cell) = &k.cell {
+            op.set_attr(CELL_ATTR, StringAttribute::new(context, cell).into());
         }
     }
     marked
@@ -185,7 +198,7 @@ pub fn parse_catalog(text: &str, path: &Path, priority: i32) -> Result<Vec<Exter
         let at = |m: String| fail(format!("entry {}: {m}", i + 1));
         let obj = entry.as_object().ok_or_else(|| at("expected an object".into()))?;
         for key in obj.keys() {
-            if !["opMnemonic", "kernelFuncName", "resTypes", "argTypes", "backend", "libPath", "fusion"].contains(&key.as_str()) {
+            if !["opMnemonic", "kernelFuncName", "resTypes", "argTypes", "backend", "libPath", "fusion", "cellFuncName"].contains(&key.as_str()) {
                 return Err(at(format!("unknown field `{key}`")));
             }
         }
@@ -203,13 +216,18 @@ pub fn parse_catalog(text: &str, path: &Path, priority: i32) -> Result<Vec<Exter
                 })
                 .collect()
         };
-        let name = string("kernelFuncName")?;
-        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(at(format!("`kernelFuncName` `{name}` is not a C identifier")));
-        }
-        if name.starts_with("daphne_") {
-            return Err(at(format!("`kernelFuncName` `{name}`: the prefix daphne_ is reserved for the runtime")));
-        }
+        let symbol = |key: &str| -> Result<String, String> {
+            let name = string(key)?;
+            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(at(format!("`{key}` `{name}` is not a C identifier")));
+            }
+            if name.starts_with("daphne_") {
+                return Err(at(format!("`{key}` `{name}`: the prefix daphne_ is reserved for the runtime")));
+            }
+            Ok(name)
+        };
+        let name = symbol("kernelFuncName")?;
+        let cell = if obj.contains_key("cellFuncName") { Some(symbol("cellFuncName")?) } else { None };
         let backend = string("backend")?;
         if backend != "CPP" {
             return Err(at(format!("backend `{backend}` is not supported (only CPP, native code on the CPU)")));
@@ -233,18 +251,41 @@ pub fn parse_catalog(text: &str, path: &Path, priority: i32) -> Result<Vec<Exter
             library,
             priority,
             fusion,
+            cell,
         };
-        if fusion != Fusion::None
-            && (!matches!(kernel.results.as_slice(), [Kind::Matrix(_)]) || !kernel.args.iter().any(|a| a.is_matrix()))
-        {
-            return Err(at(format!(
-                "kernel `{}` declares fusion but a fusible kernel has one DenseMatrix result and at least one DenseMatrix argument",
-                kernel.name
-            )));
-        }
+        validate_fusion(&kernel).map_err(at)?;
         kernels.push(kernel);
     }
     Ok(kernels)
+}
+
+/// Checks that a kernel's `fusion` declaration fits its signature.
+fn validate_fusion(kernel: &ExternalKernel) -> Result<(), String> {
+    let name = &kernel.name;
+    if kernel.fusion != Fusion::ElementWise && kernel.cell.is_some() {
+        return Err(format!("kernel `{name}` has a `cellFuncName` but is not declared \"fusion\": \"elementwise\""));
+    }
+    if kernel.fusion != Fusion::None
+            && (!matches!(kernel.results.as_slice(), [Kind::Matrix(_)]) || !kernel.args.iter().any(|a| a.is_matrix()))
+        {
+        return Err(format!("kernel `{name}` declares fusion but a fusible kernel has one DenseMatrix result and at least one DenseMatrix argument"));
+    }
+    if kernel.fusion == Fusion::ElementWise {
+        let [Kind::Matrix(t)] = kernel.results[..] else { unreachable!("checked above") };
+        if kernel.cell.is_none() {
+            return Err(format!("element-wise kernel `{name}` needs a `cellFuncName`: the per-cell function fused pipelines call"));
+        }
+        if !kernel.mnemonic.starts_with("ew") {
+            return Err(format!("kernel `{name}`: only element-wise operations (ew...) can be element-wise kernels, not `{}`", kernel.mnemonic));
+        }
+        if !matches!(t, Scalar::Float(_) | Scalar::Signed(64)) || kernel.args.len() > 2 || kernel.args.iter().any(|a| a.value_type() != t) {
+            return Err(format!(
+                "element-wise kernel `{name}` must take one or two arguments and return cells of one value type (double, float or int64_t), got {}",
+                kernel.signature()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A catalog type name: a C scalar type or `DenseMatrix<scalar>`.
@@ -385,6 +426,11 @@ mod tests {
         assert!(err("{}").contains("JSON array"));
         assert!(err("[1").contains("invalid JSON"));
         assert!(err(&entry(r#", "fusion": "elementwise""#)).contains("fusible"));
+        assert!(err(&entry(r#", "cellFuncName": "c""#)).contains("is not declared"));
+        let ew = |extra: &str| entry(extra).replace("sumAll", "ewSqrt").replace(r#"["float"]"#, r#"["DenseMatrix<float>"]"#);
+        assert!(err(&ew(r#", "fusion": "elementwise""#)).contains("needs a `cellFuncName`"));
+        assert!(catalog(dir.path(), &ew(r#", "fusion": "elementwise", "cellFuncName": "c""#)).is_ok());
+        assert!(err(&ew(r#", "fusion": "elementwise", "cellFuncName": "c""#).replace("ewSqrt", "transpose")).contains("only element-wise"));
         assert!(err(&entry(r#", "fusion": "columns""#)).contains("`fusion`"));
         assert!(err(&entry(r#", "extra": 1"#)).contains("unknown field `extra`"));
         assert!(err(&entry("").replace("libk.so", "missing.so")).contains("does not exist"));
@@ -413,6 +459,7 @@ mod tests {
             library: PathBuf::from("l.so"),
             priority,
             fusion: Fusion::None,
+            cell: None,
         };
         let (args, res) = ([Kind::Matrix(Scalar::Float(32))], [Kind::Scalar(Scalar::Float(32))]);
         let reg = |ks: Vec<ExternalKernel>| KernelRegistry { kernels: ks };

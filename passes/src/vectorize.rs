@@ -21,7 +21,9 @@
 //! single op over fewer than [`SINGLE_OP_MIN_CELLS`] cells are dropped (a kernel call compiles
 //! faster and runs as fast).
 //!
-//! Ops with a `kernel_hint` (a chosen, possibly external, kernel) are never fused.
+//! Ops with a `kernel_hint` (a chosen, possibly external, kernel) are never fused, unless the
+//! kernel is an element-wise extension kernel with a per-cell function
+//! ([`crate::kernel_ext::CELL_ATTR`]): pipelines then call that function per cell.
 //!
 //! **In the IR** (`--explain=vectorized`) each pipeline is a `daphne.vectorized_pipeline`
 //! op followed by its members, contiguous and tagged `daphne.pipeline = id`; a member whose
@@ -175,7 +177,8 @@ pub fn classify(op: Op) -> Option<Fusible> {
 pub fn classify_tagged(op: Op) -> Option<Fusible> {
     let name = op.daphne()?;
     // An op with a kernel hint calls the kernel it names (passes/src/lower/ext.rs).
-    if op.result_count() != 1 || op.attr("kernel_hint").is_some() {
+    let external_cell = op.attr(crate::kernel_ext::CELL_ATTR).is_some();
+    if op.result_count() != 1 || (op.attr("kernel_hint").is_some() && !external_cell) {
         return None;
     }
     let result = op.result(0);

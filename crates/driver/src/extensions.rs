@@ -45,11 +45,15 @@ impl Extensions {
             let lib = unsafe { Library::new(&path) }
                 .map_err(|e| Error::Run(format!("cannot load the kernel extension library {}: {e}", path.display())))?;
             for k in registry.kernels.iter().filter(|k| k.library == path) {
-                // SAFETY: only the address is taken; it is called with the catalog's signature.
-                let f = unsafe { lib.get::<unsafe extern "C" fn()>(k.name.as_bytes()) }.map_err(|e| {
-                    Error::Run(format!("the kernel extension library {} has no kernel `{}`: {e}", path.display(), k.name))
-                })?;
-                symbols.push((k.name.clone(), *f as *mut ()));
+                for name in std::iter::once(&k.name).chain(&k.cell) {
+                    // SAFETY: only the address is taken; it is called with the catalog's signature.
+                    let f = unsafe { lib.get::<unsafe extern "C" fn()>(name.as_bytes()) }.map_err(|e| {
+                        Error::Run(format!("the kernel extension library {} has no function `{name}`: {e}", path.display()))
+                    })?;
+                    if !symbols.iter().any(|(n, _)| n == name) {
+                        symbols.push((name.clone(), *f as *mut ()));
+                    }
+                }
             }
             libraries.push(lib);
         }

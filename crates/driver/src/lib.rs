@@ -205,7 +205,7 @@ fn backend<'c>(
 /// JIT and the linker would otherwise fail later with a less helpful message).
 fn check_kernels(module: &Module, extensions: &daphne_passes::kernel_ext::KernelRegistry) -> Result<(), Error> {
     let mut known: std::collections::HashSet<&str> = daphne_rt::abi::kernel_symbols().iter().map(|(n, _)| *n).collect();
-    known.extend(extensions.kernels.iter().map(|k| k.name.as_str()));
+    known.extend(extensions.kernels.iter().flat_map(|k| std::iter::once(k.name.as_str()).chain(k.cell.as_deref())));
     let mut op = module.body().first_operation();
     while let Some(o) = op {
         let is_decl = o.name().as_string_ref().as_str() == Ok("func.func") && o.region(0).is_ok_and(|r| r.first_block().is_none());

@@ -21,6 +21,8 @@ use crate::value_type::ValueType;
 struct Call {
     ctx: Context,
     error: Option<String>,
+    /// Boxed: the kernel holds pointers to them while the vector grows.
+    #[allow(clippy::vec_box)]
     args: Vec<Box<View>>,
     /// Matrices from `alloc_dense` not yet returned as results.
     allocated: Vec<(Box<View>, Matrix)>,

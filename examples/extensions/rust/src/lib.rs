@@ -1,7 +1,7 @@
 //! An example kernel extension: `sumAll` over `DenseMatrix<double>` and an element-wise
 //! `ewAbs`, both announcing themselves with a marker line. Build it with
 //! `cargo build --release -p daphne-example-kernels` (it becomes `librust_kernels.so`);
-//! `kernels.json` is its catalog and `demo.daphne` uses it (see README.md here).
+//! `kernels.json` is its catalog and `demo.daphne` uses it (see ../README.md).
 
 use daphne_kernel::{Context, DenseMatrix};
 use std::io::Write;
@@ -34,8 +34,14 @@ pub unsafe extern "C" fn rust_sum_all(res: *mut f64, arg: *const DenseMatrix, ct
     *res = sum;
 }
 
-/// `ewAbs`: `DenseMatrix<double> abs(DenseMatrix<double>)`, element-wise (usable in fused
-/// pipelines: the catalog declares `"fusion": "elementwise"`).
+/// One cell of `rust_abs`: fused pipelines call it per cell (the catalog declares
+/// `"fusion": "elementwise"` and `"cellFuncName": "rust_abs_cell"`).
+#[unsafe(no_mangle)]
+pub extern "C" fn rust_abs_cell(x: f64) -> f64 {
+    x.abs()
+}
+
+/// `ewAbs`: `DenseMatrix<double> abs(DenseMatrix<double>)`, element-wise.
 ///
 /// # Safety
 /// Called by DAPHNE with the ABI's arguments (docs/kernel-abi.md).
@@ -51,7 +57,7 @@ pub unsafe extern "C" fn rust_abs(res: *mut *mut DenseMatrix, arg: *const DenseM
             return;
         };
         for (d, s) in dst.iter_mut().zip(src) {
-            *d = s.abs();
+            *d = rust_abs_cell(*s);
         }
     }
     *res = out;
