@@ -4,7 +4,8 @@
 //! Rows: elementwise add and full sum against STREAM-like loops (bandwidth share), per-row and
 //! per-column sums on 5,000,000×10 and 2000×2000 f64 matmul against NumPy (run in the same
 //! process tree through `python3 -c`; skipped with a message if NumPy is missing), and numeric
-//! CSV reading (MB/s). Every figure is the median of seven runs (the machine may be shared).
+//! CSV reading (MB/s). Every figure is a median (seven or nine runs; the machine may be shared);
+//! the add and sum loops and their references run round-robin.
 //!
 //! The STREAM references: "classic" loops reuse one output buffer (STREAM itself), "alloc"
 //! loops allocate a fresh output per run with `Vec::with_capacity` (page faults included, no
@@ -34,6 +35,23 @@ fn median(runs: usize, mut f: impl FnMut()) -> f64 {
         .collect();
     times.sort_by(f64::total_cmp);
     times[runs / 2]
+}
+
+/// The medians of `runs` timings of each of `fs`, run round-robin so that a change in the
+/// machine's load hits all of them alike.
+fn medians<const K: usize>(runs: usize, mut fs: [&mut dyn FnMut(); K]) -> [f64; K] {
+    let mut times = [(); K].map(|_| Vec::with_capacity(runs));
+    for _ in 0..runs {
+        for (f, t) in fs.iter_mut().zip(&mut times) {
+            let start = Instant::now();
+            f();
+            t.push(start.elapsed().as_secs_f64());
+        }
+    }
+    times.map(|mut t| {
+        t.sort_by(f64::total_cmp);
+        t[runs / 2]
+    })
 }
 
 fn matrix(rows: usize, cols: usize) -> Matrix {
@@ -140,36 +158,48 @@ fn main() {
     let gb = |bytes: f64, s: f64| bytes / s / 1e9;
     let add_bytes = 24.0 * n as f64;
     let mut reused: Vec<f64> = Vec::with_capacity(n);
-    let classic_add = median(7, || {
-        stream_add(&mut reused.spare_capacity_mut()[..n], xa, xb, threads);
-        black_box(&reused);
-    });
-    let alloc_add = median(7, || {
-        let mut fresh: Vec<f64> = Vec::with_capacity(n);
-        stream_add(&mut fresh.spare_capacity_mut()[..n], xa, xb, threads);
-        // SAFETY: `stream_add` wrote all `n` cells.
-        unsafe { fresh.set_len(n) };
-        black_box(fresh);
-    });
-    let huge_add = median(7, || {
-        let mut fresh: Vec<f64> = bulk::alloc_uninit(n).unwrap();
-        stream_add(&mut fresh.spare_capacity_mut()[..n], xa, xb, threads);
-        // SAFETY: `stream_add` wrote all `n` cells.
-        unsafe { fresh.set_len(n) };
-        black_box(fresh);
-    });
-    let add = median(7, || {
-        black_box(ew_binary::ew_binary(BinaryOp::ADD, ValueType::F64, &a, &b).unwrap());
-    });
-    let read_all = median(7, || {
-        black_box(stream_read(xa, threads));
-    });
-    let read_one = median(7, || {
-        black_box(stream_read(xa, 1));
-    });
-    let sum = median(7, || {
-        black_box(aggregation::agg_all::<f64>(AggOp::SUM, &a).unwrap());
-    });
+    let [classic_add, alloc_add, huge_add, add] = medians(
+        9,
+        [
+            &mut || {
+                stream_add(&mut reused.spare_capacity_mut()[..n], xa, xb, threads);
+                black_box(&reused);
+            },
+            &mut || {
+                let mut fresh: Vec<f64> = Vec::with_capacity(n);
+                stream_add(&mut fresh.spare_capacity_mut()[..n], xa, xb, threads);
+                // SAFETY: `stream_add` wrote all `n` cells.
+                unsafe { fresh.set_len(n) };
+                black_box(fresh);
+            },
+            &mut || {
+                // A fresh (not pooled) buffer with the kernels' huge-page hint.
+                let mut fresh: Vec<f64> = Vec::with_capacity(n);
+                bulk::advise_huge_pages(&fresh);
+                stream_add(&mut fresh.spare_capacity_mut()[..n], xa, xb, threads);
+                // SAFETY: `stream_add` wrote all `n` cells.
+                unsafe { fresh.set_len(n) };
+                black_box(fresh);
+            },
+            &mut || {
+                black_box(ew_binary::ew_binary(BinaryOp::ADD, ValueType::F64, &a, &b).unwrap());
+            },
+        ],
+    );
+    let [read_all, read_one, sum] = medians(
+        9,
+        [
+            &mut || {
+                black_box(stream_read(xa, threads));
+            },
+            &mut || {
+                black_box(stream_read(xa, 1));
+            },
+            &mut || {
+                black_box(aggregation::agg_all::<f64>(AggOp::SUM, &a).unwrap());
+            },
+        ],
+    );
 
     let tall = matrix(5_000_000, 10);
     let row_sums = median(7, || {

@@ -33,8 +33,10 @@ pub fn alloc_uninit<T>(n: usize) -> RtResult<Vec<T>> {
     Ok(values)
 }
 
+/// Asks the kernel to back the allocation of a large vector with huge pages (Linux; a hint
+/// that may be ignored, and a no-op elsewhere or below 4 MiB).
 #[cfg(target_os = "linux")]
-fn advise_huge_pages<T>(values: &Vec<T>) {
+pub fn advise_huge_pages<T>(values: &Vec<T>) {
     const PAGE: usize = 4096;
     let bytes = values.capacity() * std::mem::size_of::<T>();
     if bytes < HUGE_PAGE_MIN_BYTES {
@@ -50,8 +52,9 @@ fn advise_huge_pages<T>(values: &Vec<T>) {
     }
 }
 
+/// Asks for huge pages (a no-op off Linux).
 #[cfg(not(target_os = "linux"))]
-fn advise_huge_pages<T>(_: &Vec<T>) {}
+pub fn advise_huge_pages<T>(_: &Vec<T>) {}
 
 /// Builds `n` cells: `fill(start, out)` writes the cells `start..start + out.len()` and returns
 /// how many it wrote. Large results are split into one chunk per thread.
