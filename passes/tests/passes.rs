@@ -111,7 +111,9 @@ fn scripts_with_each_pass_disabled() {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some((pass, case)) = jobs.get(i) else { break };
+                    // Scripts name their data files relative to `tests/`, as the script tests run them.
                     let out = Command::new(&bin)
+                        .current_dir(root().join("tests"))
                         .arg("run")
                         .arg(&case.script)
                         .args(&case.args)
