@@ -231,3 +231,51 @@ fn the_rust_example_runs_under_jit_and_native() {
     let want = "hello from the Rust kernel rust_sum_all\n2.5\nhello from the Rust kernel rust_abs\nDenseMatrix(1x3, double)\n1.5 2 3\n";
     both(&dir.path().join("demo.daphne"), &args, want);
 }
+
+/// Kernels with scalar arguments (double, size_t) and a bool result, selected by priority.
+const SCALARS: &str = r#"
+#include <stdio.h>
+#include "daphne_kernel.h"
+void addScalar(DaphneDenseMatrix **res, const DaphneDenseMatrix *a, double b, DaphneContext *ctx) {
+    printf("addScalar %g\n", b);
+    DaphneDenseMatrix *out = ctx->alloc_dense(ctx, DAPHNE_F64, a->num_rows, a->num_cols);
+    for (int64_t r = 0; r < a->num_rows; r++)
+        for (int64_t c = 0; c < a->num_cols; c++)
+            ((double *)out->values)[r * out->row_skip + c] = ((const double *)a->values)[r * a->row_skip + c] + b;
+    *res = out;
+}
+void alwaysSymmetric(bool *res, const DaphneDenseMatrix *a, DaphneContext *ctx) {
+    printf("alwaysSymmetric %lldx%lld\n", (long long)a->num_rows, (long long)a->num_cols);
+    *res = true;
+}
+void myReshape(DaphneDenseMatrix **res, const DaphneDenseMatrix *a, int64_t rows, int64_t cols, DaphneContext *ctx) {
+    printf("myReshape %lldx%lld\n", (long long)rows, (long long)cols);
+    DaphneDenseMatrix *out = ctx->alloc_dense(ctx, DAPHNE_F64, rows, cols);
+    for (int64_t i = 0; i < rows * cols; i++)
+        ((double *)out->values)[i] = ((const double *)a->values)[i];
+    *res = out;
+}
+"#;
+
+#[test]
+fn scalar_arguments_and_bool_results_cross_the_abi() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let src = dir.path().join("scalars.c");
+    std::fs::write(&src, SCALARS).expect("write source");
+    build_c(&[src], &dir.path().join("libscalars.so"));
+    let entry = |op: &str, name: &str, res: &str, args: &str| {
+        format!(r#"{{"opMnemonic": "{op}", "kernelFuncName": "{name}", "resTypes": [{res}], "argTypes": [{args}], "backend": "CPP", "libPath": "libscalars.so"}}"#)
+    };
+    let catalog = dir.path().join("scalars.json");
+    let entries = [
+        entry("ewAdd", "addScalar", r#""DenseMatrix<double>""#, r#""DenseMatrix<double>", "double""#),
+        entry("isSymmetric", "alwaysSymmetric", r#""bool""#, r#""DenseMatrix<double>""#),
+        entry("reshape", "myReshape", r#""DenseMatrix<double>""#, r#""DenseMatrix<double>", "size_t", "size_t""#),
+    ];
+    std::fs::write(&catalog, format!("[{}]", entries.join(","))).expect("write catalog");
+    let script = dir.path().join("scalars.daphne");
+    std::fs::write(&script, "X = [1.0, 2.0, 3.0, 4.0];\nY = reshape(X + 2.5, 2, 2);\nprint(Y);\nprint(isSymmetric(Y));\n").expect("write script");
+    let want = "addScalar 2.5\nmyReshape 2x2\nDenseMatrix(2x2, double)\n3.5 4.5\n5.5 6.5\nalwaysSymmetric 2x2\n1\n";
+    both(&script, &[format!("--kernel-ext={}:1", catalog.display())], want);
+    both(&script, &[format!("--kernel-ext={}:-1", catalog.display())], "DenseMatrix(2x2, double)\n3.5 4.5\n5.5 6.5\n0\n");
+}
