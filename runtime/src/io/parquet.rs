@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Float32Array, Float64Array, Int8Array, Int16Array, Int32Array,
-    Int64Array, LargeStringArray, RecordBatch, StringArray, UInt8Array, UInt16Array, UInt32Array,
-    UInt64Array,
+    Int64Array, LargeStringArray, RecordBatch, StringArray, StringViewArray, UInt8Array,
+    UInt16Array, UInt32Array, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
@@ -149,6 +149,7 @@ fn for_each_value<T: Element>(path: &str, array: &dyn Array, mut f: impl FnMut(T
         DataType::Boolean => each!(BooleanArray, ScalarRef::Bool),
         DataType::Utf8 => each!(StringArray, ScalarRef::Str),
         DataType::LargeUtf8 => each!(LargeStringArray, ScalarRef::Str),
+        DataType::Utf8View => each!(StringViewArray, ScalarRef::Str),
         other => Err(file_error(
             path,
             format!("unsupported Parquet column type {other}"),
@@ -218,4 +219,45 @@ pub fn write_frame(out: &mut dyn std::io::Write, frame: &Frame) -> std::io::Resu
         .map(|(label, column)| (label.clone(), column_array(column, 0)))
         .collect();
     out.write_all(&encode(columns).map_err(std::io::Error::other)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_other_arrow_types_and_nulls() {
+        // Columns as other writers store them: 16-bit integers, string views, nulls.
+        let columns: Vec<(String, ArrayRef)> = vec![
+            ("a".into(), Arc::new(Int16Array::from(vec![Some(-3), None]))),
+            ("b".into(), Arc::new(StringViewArray::from(vec!["x", "7"]))),
+        ];
+        let fields: Vec<Field> = columns
+            .iter()
+            .map(|(name, array)| Field::new(name, array.data_type().clone(), true))
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let batch = RecordBatch::try_new(
+            Arc::clone(&schema),
+            columns.into_iter().map(|(_, a)| a).collect(),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("o.parquet").to_string_lossy().into_owned();
+        let mut writer = ArrowWriter::try_new(File::create(&path).unwrap(), schema, None).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        let meta = FileMetadata::parse(
+            r#"{"numRows":2,"numCols":2,"schema":[{"label":"a","valueType":"f64"},{"label":"b","valueType":"str"}]}"#,
+        )
+        .unwrap();
+        let frame = read_frame(&path, &meta).unwrap();
+        assert_eq!(frame.columns()[0].dense::<f64>().unwrap().to_vec(), [-3.0, 0.0]);
+        assert_eq!(frame.columns()[1].dense::<String>().unwrap().to_vec(), ["x", "7"]);
+        let meta = FileMetadata::parse(r#"{"numRows":2,"numCols":2,"valueType":"si64"}"#).unwrap();
+        let error = read_matrix(&path, &meta).unwrap_err();
+        assert!(error.message().contains("o.parquet"), "{error}");
+        let meta = FileMetadata::parse(r#"{"numRows":3,"numCols":2,"valueType":"str"}"#).unwrap();
+        assert!(read_matrix(&path, &meta).unwrap_err().message().contains("3"));
+    }
 }
