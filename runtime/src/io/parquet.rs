@@ -252,12 +252,23 @@ mod tests {
         )
         .unwrap();
         let frame = read_frame(&path, &meta).unwrap();
-        assert_eq!(frame.columns()[0].dense::<f64>().unwrap().to_vec(), [-3.0, 0.0]);
-        assert_eq!(frame.columns()[1].dense::<String>().unwrap().to_vec(), ["x", "7"]);
+        assert_eq!(
+            frame.columns()[0].dense::<f64>().unwrap().to_vec(),
+            [-3.0, 0.0]
+        );
+        assert_eq!(
+            frame.columns()[1].dense::<String>().unwrap().to_vec(),
+            ["x", "7"]
+        );
         let meta = FileMetadata::parse(r#"{"numRows":2,"numCols":2,"valueType":"si64"}"#).unwrap();
         let error = read_matrix(&path, &meta).unwrap_err();
         assert!(error.message().contains("o.parquet"), "{error}");
         let meta = FileMetadata::parse(r#"{"numRows":3,"numCols":2,"valueType":"str"}"#).unwrap();
-        assert!(read_matrix(&path, &meta).unwrap_err().message().contains("3"));
+        assert!(
+            read_matrix(&path, &meta)
+                .unwrap_err()
+                .message()
+                .contains("3")
+        );
     }
 }
