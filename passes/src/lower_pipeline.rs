@@ -150,7 +150,13 @@ impl<'c> Lowerer<'c> {
         }
         let modes: Vec<Broadcast> = inputs
             .iter()
-            .map(|v| vectorize::shape(*v).and_then(|s| vectorize::broadcast(s, shape)).unwrap_or(Broadcast::Full))
+            .map(|v| {
+                let direct = ms.iter().any(|m| m.member != Member::Transpose && m.op.operands().any(|o| o.to_raw().ptr == v.0.ptr));
+                if !direct {
+                    return Broadcast::Transposed;
+                }
+                vectorize::shape(*v).and_then(|s| vectorize::broadcast(s, shape)).unwrap_or(Broadcast::Full)
+            })
             .collect();
         // Slots: per input (data, stride), per scalar, per member output, one scratch.
         let n_slots = 2 * inputs.len() + scalars.len() + ms.len() + 1;
@@ -182,8 +188,8 @@ impl<'c> Lowerer<'c> {
         for (j, m) in ms.iter().enumerate() {
             let at = slot(self, block, out_base + j);
             let (r, c, init) = match m.member {
-                Member::Unary | Member::Binary(_) if m.output => (rows, cols, None),
-                Member::Unary | Member::Binary(_) => continue,
+                Member::Unary | Member::Binary(_) | Member::Transpose if m.output => (rows, cols, None),
+                Member::Unary | Member::Binary(_) | Member::Transpose => continue,
                 Member::Agg(_, Axis::Row) => (rows, self.i64c(block, loc, 1), None),
                 Member::Agg(agg, Axis::Col) => (workers, cols, Some(agg)),
                 Member::Agg(agg, Axis::All) => (workers, self.i64c(block, loc, 1), Some(agg)),
@@ -399,7 +405,7 @@ impl<'c> Lowerer<'c> {
                 let Member::Agg(agg, _) = ms[j].member else { unreachable!() };
                 init.push(self.identity_value(&entry, loc, agg, vt));
             }
-            let flat_possible = !ms.iter().any(|m| matches!(m.member, Member::Agg(_, Axis::Row | Axis::Col)))
+            let flat_possible = !ms.iter().any(|m| matches!(m.member, Member::Agg(_, Axis::Row | Axis::Col) | Member::Transpose))
                 && !modes.iter().any(|m| matches!(m, Broadcast::Row | Broadcast::Col));
             let acc_types: Vec<Type> = init.iter().map(|_| ty).collect();
             let accs = if flat_possible {
@@ -594,6 +600,22 @@ impl<'c> Lowerer<'c> {
         let n_all = ms.iter().filter(|m| matches!(m.member, Member::Agg(_, Axis::All))).count();
         let (mut k_all, mut k_row) = (0, n_all);
         for (j, m) in ms.iter().enumerate() {
+            if m.member == Member::Transpose {
+                let raw = m.op.operand(0).expect("operand").to_raw();
+                // The operand is always an input (see `vectorize::form`).
+                let (Some(&k), Some((r, c))) = (views.index.get(&key(raw)), rc) else {
+                    return self.err(m.op, "internal error: a transpose of a pipeline value or outside the nest");
+                };
+                let (data, stride, _) = views.inputs[k];
+                let base = self.emit(b, "arith.muli", loc, &[c, stride], i64t);
+                let idx = self.emit(b, "arith.addi", loc, &[base, r], i64t);
+                let x = self.load(b, loc, data, idx, ty);
+                if m.output {
+                    self.store(b, loc, x, views.outs[&j], out_idx);
+                }
+                cell.insert(key(m.op.result(0).expect("result").to_raw()), x);
+                continue;
+            }
             let mut operands = Vec::new();
             for v in m.op.operands() {
                 let raw = v.to_raw();
@@ -646,7 +668,7 @@ impl<'c> Lowerer<'c> {
                     let new = self.fold(b, loc, agg, vt, old, x);
                     self.store(b, loc, new, p, idx);
                 }
-                Member::Unary | Member::Binary(_) => {
+                Member::Unary | Member::Binary(_) | Member::Transpose => {
                     if m.output {
                         self.store(b, loc, x, views.outs[&j], out_idx);
                     }
@@ -680,7 +702,7 @@ impl<'c> Lowerer<'c> {
                 }
                 self.unary(m.op, b, loc, uop, operands[0], Some(Kind::Scalar(vt)), Some(Kind::Scalar(vt)))
             }
-            Member::Agg(..) => Ok(operands[0]),
+            Member::Agg(..) | Member::Transpose => Ok(operands[0]),
         }
     }
 }

@@ -7,6 +7,8 @@
 //!   (or a scalar) and a right operand that is `R`×`C`, a 1×`C` row, an `R`×1 column, 1×1 or a
 //!   scalar (DAPHNE's broadcasting); integer `/ % ^ log` and f32 `^ log` stay kernels (their
 //!   kernels differ from scalar code on zero divisors and rounding);
+//! - `t(X)` of a `C`×`R` matrix, read in place by the ops it feeds (a pipeline of transposes
+//!   only is left to the cache-blocked kernel);
 //! - `sum`, `min`, `max`, `mean` over all cells (a scalar), per row (`R`×1) or per column
 //!   (1×`C`) of an `R`×`C` value — mean on floats only. Aggregations end a chain: their results
 //!   are always materialized outputs.
@@ -59,6 +61,8 @@ pub const CALLING_THREAD_MAX_CELLS: i64 = 1 << 15;
 pub enum Member {
     /// An element-wise unary op.
     Unary,
+    /// `t(X)` read in place: cell `(r, c)` is cell `(c, r)` of the `C`×`R` input.
+    Transpose,
     /// An element-wise binary op.
     Binary(BinaryOp),
     /// An aggregation: op name (`sum`, `min`, `max`, `mean`) and axis.
@@ -100,6 +104,8 @@ pub enum Broadcast {
     Col,
     /// The single cell of a 1×1 matrix.
     Cell,
+    /// Read only through transposes (cell `(c, r)` of a `C`×`R` matrix).
+    Transposed,
 }
 
 /// The known shape of a matrix value.
@@ -202,6 +208,10 @@ pub fn classify_tagged(op: Op) -> Option<Fusible> {
     }
     let vt = matrix_of(result)?;
     let out = shape(result).filter(|(r, c)| r * c > 0)?;
+    if name == "transpose" {
+        let arg = op.operand(0);
+        return (matrix_of(arg) == Some(vt) && shape(arg) == Some((out.1, out.0))).then_some(Fusible { member: Member::Transpose, shape: out, vt });
+    }
     let scalar_ok = |v: Val| matches!(v.kind(), Some(Kind::Scalar(s)) if s.is_numeric());
     if UNARY.contains(&name.as_str()) {
         let arg = op.operand(0);
@@ -315,6 +325,10 @@ fn form(b: Blk, next_id: &mut i64, config: Option<&daphne_rt::sched::SchedConfig
             if group.shape != f.shape || group.vt != f.vt {
                 return false;
             }
+            // A transpose reads its operand at other cells: never from the same pipeline.
+            if f.member == Member::Transpose && op.operand(0).def().is_some_and(|d| group.ops.contains(&d)) {
+                return false;
+            }
             let first = position[&group.ops[0]];
             ops[first + 1..position[&op]].iter().all(|x| group.ops.contains(x) || (crate::effects::is_pure(*x) && !uses_any(*x, &group.ops)))
         });
@@ -330,8 +344,9 @@ fn form(b: Blk, next_id: &mut i64, config: Option<&daphne_rt::sched::SchedConfig
     }
     for group in groups {
         let cells = group.shape.0 * group.shape.1;
-        if group.ops.len() < 2 && cells < SINGLE_OP_MIN_CELLS {
-            continue;
+        let lone_transpose = group.ops.iter().all(|o| classify_member(*o) == Some(Member::Transpose));
+        if lone_transpose || (group.ops.len() < 2 && cells < SINGLE_OP_MIN_CELLS) {
+            continue; // the transpose kernel is blocked for the cache; a pipeline would not be
         }
         emit(&group, *next_id, config);
         *next_id += 1;
@@ -343,6 +358,9 @@ fn classify_member(op: Op) -> Option<Member> {
     let name = op.daphne()?;
     if let Some((agg, axis)) = agg_of(&name) {
         return Some(Member::Agg(agg, axis));
+    }
+    if name == "transpose" {
+        return Some(Member::Transpose);
     }
     Some(binary_op(&name).map_or(Member::Unary, Member::Binary))
 }
