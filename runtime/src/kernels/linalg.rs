@@ -159,7 +159,11 @@ pub fn gemv(a: &Matrix, x: &Matrix, res_vt: ValueType) -> RtResult<Matrix> {
 pub fn syrk(a: &Matrix, outer: bool, res_vt: ValueType) -> RtResult<Matrix> {
     if res_vt == ValueType::F64 {
         let a = a.to_dense::<f64>()?;
-        let (n, k) = if outer { (a.rows(), a.cols()) } else { (a.cols(), a.rows()) };
+        let (n, k) = if outer {
+            (a.rows(), a.cols())
+        } else {
+            (a.cols(), a.rows())
+        };
         let mut out = alloc_cells(n, n)?;
         out.resize(n * n, 0.0);
         if n > 0 && k > 0 {
@@ -376,12 +380,22 @@ mod tests {
     fn views_and_errors() {
         let base = DenseMatrix::from_vec(2, 3, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
         let view = Matrix::from(base.slice(0..2, 1..3).unwrap());
-        let out = matmul(&view, false, &dense(2, 1, vec![1.0, 1.0]), false, ValueType::F64).unwrap();
+        let out = matmul(
+            &view,
+            false,
+            &dense(2, 1, vec![1.0, 1.0]),
+            false,
+            ValueType::F64,
+        )
+        .unwrap();
         assert_eq!(out.dense::<f64>().unwrap().to_vec(), [5.0, 11.0]);
         assert!(matmul(&view, false, &view.clone(), false, ValueType::F64).is_ok());
         // A transposed view: t(view) @ view reads the strided view through BLAS's lda.
         let tv = matmul(&view, true, &view, false, ValueType::F64).unwrap();
-        assert_eq!(tv.dense::<f64>().unwrap().to_vec(), [29.0, 36.0, 36.0, 45.0]);
+        assert_eq!(
+            tv.dense::<f64>().unwrap().to_vec(),
+            [29.0, 36.0, 36.0, 45.0]
+        );
         let error = matmul(
             &dense(2, 3, vec![0i64; 6]),
             false,
@@ -391,17 +405,45 @@ mod tests {
         );
         assert!(error.unwrap_err().message().contains("2x3"));
         // With the flag, the 2x3 operand is read as 3x2: t(A) @ A is 3x3 and fine.
-        let flagged = matmul(&dense(2, 3, vec![0i64; 6]), true, &dense(2, 3, vec![0i64; 6]), false, ValueType::SI64);
-        assert_eq!((flagged.as_ref().unwrap().rows(), flagged.unwrap().cols()), (3, 3));
+        let flagged = matmul(
+            &dense(2, 3, vec![0i64; 6]),
+            true,
+            &dense(2, 3, vec![0i64; 6]),
+            false,
+            ValueType::SI64,
+        );
+        assert_eq!(
+            (flagged.as_ref().unwrap().rows(), flagged.unwrap().cols()),
+            (3, 3)
+        );
         let x = dense(3, 2, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
         let s = syrk(&x, false, ValueType::F64).unwrap();
         assert_eq!(s.dense::<f64>().unwrap().to_vec(), [35.0, 44.0, 44.0, 56.0]);
-        let si = syrk(&dense(3, 2, vec![1i64, 2, 3, 4, 5, 6]), false, ValueType::SI64).unwrap();
+        let si = syrk(
+            &dense(3, 2, vec![1i64, 2, 3, 4, 5, 6]),
+            false,
+            ValueType::SI64,
+        )
+        .unwrap();
         assert_eq!(si.dense::<i64>().unwrap().to_vec(), [35, 44, 44, 56]);
         // The outer form X @ t(X): 3x3, in BLAS and in the integer loop.
         let outer = [5.0, 11.0, 17.0, 11.0, 25.0, 39.0, 17.0, 39.0, 61.0];
-        assert_eq!(syrk(&x, true, ValueType::F64).unwrap().dense::<f64>().unwrap().to_vec(), outer);
-        assert_eq!(syrk(&x, true, ValueType::SI32).unwrap().to_dense::<f64>().unwrap().to_vec(), outer);
+        assert_eq!(
+            syrk(&x, true, ValueType::F64)
+                .unwrap()
+                .dense::<f64>()
+                .unwrap()
+                .to_vec(),
+            outer
+        );
+        assert_eq!(
+            syrk(&x, true, ValueType::SI32)
+                .unwrap()
+                .to_dense::<f64>()
+                .unwrap()
+                .to_vec(),
+            outer
+        );
     }
 
     #[test]
