@@ -720,4 +720,41 @@ mod tests {
         assert_eq!(unary("ew_sqrt", (&i(16), SI64), SI64), None);
         assert_eq!(unary("ew_sign", (&i(5), Scalar::Unsigned(64)), Scalar::Unsigned(64)), Some(i(1)));
     }
+
+    fn cm(rows: usize, cols: usize, vt: Scalar, cells: Vec<Lit>) -> ConstMatrix {
+        ConstMatrix { rows, cols, vt, cells }
+    }
+
+    #[test]
+    fn small_matrices_fold_through_the_runtime_kernels() {
+        use crate::scalar::Kind;
+        let a = cm(2, 2, F64, vec![f(1.0), f(2.0), f(3.0), f(4.0)]);
+        // Broadcasting a scalar (converted to its carrier) keeps the matrix's shape.
+        let plus = matrix_op("ew_add", &[Operand::Matrix(a.clone()), Operand::Scalar(i(1), SI64)], Kind::Matrix(F64));
+        assert_eq!(plus, Some(Folded::Matrix(cm(2, 2, F64, vec![f(2.0), f(3.0), f(4.0), f(5.0)]))));
+        let t = matrix_op("transpose", &[Operand::Matrix(a.clone())], Kind::Matrix(F64));
+        assert_eq!(t, Some(Folded::Matrix(cm(2, 2, F64, vec![f(1.0), f(3.0), f(2.0), f(4.0)]))));
+        assert_eq!(matrix_op("sum_all", &[Operand::Matrix(a.clone())], Kind::Scalar(F64)), Some(Folded::Scalar(f(10.0))));
+        let rows = matrix_op("sum_row", &[Operand::Matrix(a.clone())], Kind::Matrix(F64));
+        assert_eq!(rows, Some(Folded::Matrix(cm(2, 1, F64, vec![f(3.0), f(7.0)]))));
+        // Integers wrap in the result type, as the kernel computes.
+        let u8m = cm(1, 2, Scalar::Unsigned(8), vec![i(200), i(100)]);
+        let wrapped = matrix_op("ew_add", &[Operand::Matrix(u8m.clone()), Operand::Matrix(u8m)], Kind::Matrix(Scalar::Unsigned(8)));
+        assert_eq!(wrapped, Some(Folded::Matrix(cm(1, 2, Scalar::Unsigned(8), vec![i(144), i(200)]))));
+    }
+
+    #[test]
+    fn failing_or_nan_matrix_results_are_left_to_the_run_time() {
+        use crate::scalar::Kind;
+        let z = cm(1, 2, SI64, vec![i(1), i(0)]);
+        assert_eq!(matrix_op("ew_div", &[Operand::Matrix(z.clone()), Operand::Matrix(z)], Kind::Matrix(SI64)), None);
+        let zf = cm(1, 1, F64, vec![f(0.0)]);
+        assert_eq!(matrix_op("ew_div", &[Operand::Matrix(zf.clone()), Operand::Scalar(f(0.0), F64)], Kind::Matrix(F64)), None);
+        let wide = cm(1, 2, F64, vec![f(1.0), f(2.0)]);
+        let tall = cm(3, 1, F64, vec![f(1.0), f(2.0), f(3.0)]);
+        assert_eq!(matrix_op("ew_add", &[Operand::Matrix(wide), Operand::Matrix(tall)], Kind::Matrix(F64)), None);
+        // A result above MAX_FOLD_CELLS is not folded either.
+        let big = cm(2, MAX_FOLD_CELLS, F64, vec![f(1.0); 2 * MAX_FOLD_CELLS]);
+        assert_eq!(matrix_op("ew_add", &[Operand::Matrix(big), Operand::Scalar(f(1.0), F64)], Kind::Matrix(F64)), None);
+    }
 }
