@@ -1,6 +1,8 @@
 //! The machine's limits, measured in the same run as the workloads: STREAM-like memory
 //! bandwidth loops (a read-only sum and the triad) on all benchmark threads, and the BLAS
-//! peak from a large OpenBLAS dgemm.
+//! peak from a large OpenBLAS dgemm. The suite measures them in a child process (this tool with
+//! `--limits-json`), so that the STREAM arrays never raise the suite's own peak RSS, which
+//! children started with posix_spawn inherit as the floor of theirs.
 
 use std::ffi::{c_char, c_int};
 use std::hint::black_box;
@@ -46,6 +48,44 @@ unsafe extern "C" {
     );
     fn openblas_set_num_threads(threads: c_int);
     fn openblas_get_config() -> *const c_char;
+}
+
+impl Limits {
+    /// The limits as one JSON object (the `--limits-json` output).
+    pub fn to_json(self) -> String {
+        serde_json::json!({
+            "read_gbs": self.read_gbs,
+            "triad_gbs": self.triad_gbs,
+            "gemm_gflops": self.gemm_gflops,
+            "gemm_n": self.gemm_n,
+            "stream_cells": self.stream_cells,
+        })
+        .to_string()
+    }
+
+    /// Limits from [`Limits::to_json`]'s output.
+    pub fn from_json(text: &str) -> Option<Limits> {
+        let v: serde_json::Value = serde_json::from_str(text.trim()).ok()?;
+        let f = |k: &str| v.get(k).and_then(serde_json::Value::as_f64);
+        Some(Limits {
+            read_gbs: f("read_gbs")?,
+            triad_gbs: f("triad_gbs")?,
+            gemm_gflops: f("gemm_gflops")?,
+            gemm_n: f("gemm_n")? as usize,
+            stream_cells: f("stream_cells")? as usize,
+        })
+    }
+
+    /// The better of two measurements, figure by figure (a limit is what the machine can do;
+    /// a lower figure means other work ran alongside).
+    pub fn best(self, other: Limits) -> Limits {
+        Limits {
+            read_gbs: self.read_gbs.max(other.read_gbs),
+            triad_gbs: self.triad_gbs.max(other.triad_gbs),
+            gemm_gflops: self.gemm_gflops.max(other.gemm_gflops),
+            ..self
+        }
+    }
 }
 
 /// OpenBLAS's build string (version, target, threading) of the library this tool links, the
@@ -176,6 +216,26 @@ mod tests {
     fn the_sum_loop_adds_every_cell() {
         let values: Vec<f64> = (1..=21).map(f64::from).collect();
         assert_eq!(super::sum(&values), 231.0);
+    }
+
+    #[test]
+    fn limits_round_trip_through_json_and_keep_the_best() {
+        let a = super::Limits {
+            read_gbs: 20.0,
+            triad_gbs: 5.0,
+            gemm_gflops: 50.0,
+            gemm_n: 3000,
+            stream_cells: 10,
+        };
+        let b = super::Limits::from_json(&a.to_json()).unwrap();
+        assert_eq!((b.read_gbs, b.gemm_n, b.stream_cells), (20.0, 3000, 10));
+        let c = super::Limits {
+            triad_gbs: 7.0,
+            read_gbs: 4.0,
+            ..a
+        }
+        .best(a);
+        assert_eq!((c.read_gbs, c.triad_gbs, c.gemm_gflops), (20.0, 7.0, 50.0));
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct Options {
     /// Skip the scheduling study.
     #[arg(long)]
     pub no_study: bool,
+    /// Only measure the machine's limits and print them as JSON (the suite runs itself so).
+    #[arg(long, hide = true)]
+    pub limits_json: bool,
     /// Seconds after which one run is killed and counted as failed.
     #[arg(long, default_value_t = 300)]
     pub timeout: u64,
@@ -57,6 +60,10 @@ pub struct Options {
 
 fn main() -> ExitCode {
     let options = Options::parse();
+    if options.limits_json {
+        println!("{}", limits::measure(options.threads, 10).to_json());
+        return ExitCode::SUCCESS;
+    }
     match run(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -78,6 +85,12 @@ fn run(options: &Options) -> Result<(), String> {
     let load_before = machine::load_average();
     let python_env = python_env(options)?;
 
+    log("measuring the machine's limits");
+    let before = measure_limits(options)?;
+    log(&format!(
+        "limits: read {:.1} GB/s, triad {:.1} GB/s, dgemm {:.1} GFLOP/s",
+        before.read_gbs, before.triad_gbs, before.gemm_gflops
+    ));
     let cache_dir = std::env::temp_dir().join(format!("daphne-bench-cache-{}", std::process::id()));
     std::fs::create_dir_all(&cache_dir)
         .map_err(|e| format!("cannot create {}: {e}", cache_dir.display()))?;
@@ -120,14 +133,13 @@ fn run(options: &Options) -> Result<(), String> {
         }
     }
 
-    // Measured last: the STREAM arrays would otherwise raise this process's peak RSS, which
-    // children started with posix_spawn inherit as the floor of their own.
-    log("measuring the machine's limits");
-    let limits = limits::measure(options.threads, 10);
+    log("measuring the machine's limits again");
+    let after = measure_limits(options)?;
     log(&format!(
         "limits: read {:.1} GB/s, triad {:.1} GB/s, dgemm {:.1} GFLOP/s",
-        limits.read_gbs, limits.triad_gbs, limits.gemm_gflops
+        after.read_gbs, after.triad_gbs, after.gemm_gflops
     ));
+    let limits = before.best(after);
 
     log("writing the report and the charts");
     let machine = machine::Machine::collect(
@@ -139,6 +151,7 @@ fn run(options: &Options) -> Result<(), String> {
         options,
         machine: &machine,
         limits: &limits,
+        limit_runs: [before, after],
         runner: &runner,
         load_before,
         load_after: machine::load_average(),
@@ -152,6 +165,17 @@ fn run(options: &Options) -> Result<(), String> {
         options.dir.join("report.md").display()
     ));
     Ok(())
+}
+
+/// The limits, measured by a child process (see [`limits`]).
+fn measure_limits(options: &Options) -> Result<limits::Limits, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let out = Command::new(exe)
+        .args(["--limits-json", "--threads", &options.threads.to_string()])
+        .output()
+        .map_err(|e| format!("cannot measure the limits: {e}"))?;
+    limits::Limits::from_json(&String::from_utf8_lossy(&out.stdout))
+        .ok_or_else(|| "measuring the limits failed".to_string())
 }
 
 /// Versions of the NumPy side (`numpy/env.py`); fails with the fix when NumPy is missing.
