@@ -480,6 +480,17 @@ pub fn matmul(lhs: &Object, rhs: &Object, res_vt: ValueType) -> RtResult<Option<
     fn typed<T: Numeric>(a: &CsrMatrix, av: &[T], b: &DenseMatrix<T>) -> RtResult<Matrix> {
         let (rows, n) = (a.rows(), b.cols());
         let (offsets, col_idxs) = (a.row_offsets(), a.col_idxs());
+        if let (1, Some(x)) = (n, b.contiguous_values()) {
+            // A matrix-vector product: one dot product per row, rows split across cores.
+            let dots = bulk::tabulate(rows, |r| {
+                let range = offsets[r]..offsets[r + 1];
+                av[range.clone()]
+                    .iter()
+                    .zip(&col_idxs[range])
+                    .fold(T::ZERO, |acc, (&v, &c)| acc.add(v.mul(x[c])))
+            })?;
+            return Ok(Matrix::from(DenseMatrix::from_vec(rows, 1, dots)?));
+        }
         let mut out = alloc_cells(rows, n)?;
         out.resize(rows * n, T::ZERO);
         let row_into = |r: usize, out_row: &mut [T]| {
