@@ -423,7 +423,7 @@ impl<'c> Lowerer<'c> {
                 let then_block = Block::new(&[]);
                 let lo = self.emit(&then_block, "arith.muli", loc, &[rb, cols], i64t);
                 let hi = self.emit(&then_block, "arith.muli", loc, &[re, cols], i64t);
-                let accs = self.for_loop(&then_block, loc, lo, hi, one, &init, &mut |l, b, i, accs| l.cells(b, loc, ms, &views, vt, None, i, i, accs))?;
+                let accs = self.for_loop(&then_block, loc, lo, hi, one, &init, &mut |l, b, i, accs| l.cells(b, loc, ms, &views, vt, None, i, i, accs, false))?;
                 then_block.append_operation(self.build("scf.yield", loc, &accs, &[]));
                 let else_block = Block::new(&[]);
                 let accs = self.nest(&else_block, loc, ms, &views, vt, rb, re, cols, one, &init)?;
@@ -539,7 +539,7 @@ impl<'c> Lowerer<'c> {
                     let out_idx = l.emit(b, "arith.addi", loc, &[row_start, c], i64t);
                     let mut a = all.clone();
                     a.extend_from_slice(&inner_init[n_all..]);
-                    let res = l.cells(b, loc, ms, views, vt, Some((r, c)), out_idx, out_idx, &a)?;
+                    let res = l.cells(b, loc, ms, views, vt, Some((r, c)), out_idx, out_idx, &a, true)?;
                     all = res[..n_all].to_vec();
                     for (k, v) in res[n_all..].iter().enumerate() {
                         per_col[k].push(*v);
@@ -561,7 +561,7 @@ impl<'c> Lowerer<'c> {
             } else {
                 l.for_loop(b, loc, zero, cols, one, &inner_init, &mut |l, ib, c, accs| {
                     let out_idx = l.emit(ib, "arith.addi", loc, &[row_start, c], i64t);
-                    l.cells(ib, loc, ms, views, vt, Some((r, c)), out_idx, out_idx, accs)
+                    l.cells(ib, loc, ms, views, vt, Some((r, c)), out_idx, out_idx, accs, false)
                 })?
             };
             for (k, &j) in rows_aggs.iter().enumerate() {
@@ -579,7 +579,8 @@ impl<'c> Lowerer<'c> {
 
     /// Computes every member at one cell: flat index `flat` (contiguous inputs) or row and
     /// column `rc`; `out_idx` is the cell's index in the outputs. Takes and returns the
-    /// accumulators (full aggregations, then row aggregations).
+    /// accumulators (full aggregations, then row aggregations); with `raw_rows`, the row
+    /// aggregations' entries are the cell's values instead (reduced by the caller).
     #[allow(clippy::too_many_arguments)]
     fn cells(
         &mut self,
@@ -592,6 +593,7 @@ impl<'c> Lowerer<'c> {
         flat: MlirValue,
         out_idx: MlirValue,
         accs: &[MlirValue],
+        raw_rows: bool,
     ) -> Res<Vec<MlirValue>> {
         let ty = self.scalar_type(vt);
         let i64t = self.i(64);
@@ -656,7 +658,7 @@ impl<'c> Lowerer<'c> {
                     k_all += 1;
                 }
                 Member::Agg(agg, Axis::Row) => {
-                    accs[k_row] = self.fold(b, loc, agg, vt, accs[k_row], x);
+                    accs[k_row] = if raw_rows { x } else { self.fold(b, loc, agg, vt, accs[k_row], x) };
                     k_row += 1;
                 }
                 Member::Agg(agg, Axis::Col) => {
