@@ -30,7 +30,11 @@ fn view<T: Element>(dense: &DenseMatrix<T>) -> (*const u8, i64) {
 /// `handle` is null or a live handle from this runtime; `stride` is null (an error) or
 /// writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_vec_input(handle: *mut Object, vt: i32, stride: *mut i64) -> *const u8 {
+pub unsafe extern "C" fn daphne_vec_input(
+    handle: *mut Object,
+    vt: i32,
+    stride: *mut i64,
+) -> *const u8 {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let matrix = unsafe { borrow_matrix(handle) }?;
@@ -58,10 +62,18 @@ pub unsafe extern "C" fn daphne_vec_input(handle: *mut Object, vt: i32, stride: 
 /// # Safety
 /// `data` is null (an error) or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_vec_alloc(vt: i32, rows: i64, cols: i64, data: *mut *mut u8) -> *mut Object {
+pub unsafe extern "C" fn daphne_vec_alloc(
+    vt: i32,
+    rows: i64,
+    cols: i64,
+    data: *mut *mut u8,
+) -> *mut Object {
     ffi_guard(|| {
         let vt = ValueType::decode(vt)?;
-        let (rows, cols) = (super::to_index(rows, "number of rows")?, super::to_index(cols, "number of columns")?);
+        let (rows, cols) = (
+            super::to_index(rows, "number of rows")?,
+            super::to_index(cols, "number of columns")?,
+        );
         if data.is_null() {
             bail!("null data pointer");
         }
@@ -98,7 +110,10 @@ fn zeroed<T: Element>(rows: usize, cols: usize) -> RtResult<(Matrix, *mut u8)> {
     };
     let data = cells.as_mut_ptr().cast::<u8>();
     // Moving the vector into the matrix keeps its heap buffer where it is.
-    Ok((Matrix::from(DenseMatrix::from_vec(rows, cols, cells)?), data))
+    Ok((
+        Matrix::from(DenseMatrix::from_vec(rows, cols, cells)?),
+        data,
+    ))
 }
 
 /// Asks for transparent huge pages on a large fresh buffer, so that the first writes of a
@@ -143,7 +158,15 @@ pub unsafe extern "C" fn daphne_vec_run(
 ) {
     ffi_guard(|| {
         let f = f.ok_or_else(|| crate::error::RuntimeError::new("null pipeline function"))?;
-        let desc = PipelineDescC { id: id as u64, rows, scheme, layout, victim, workers, grain };
+        let desc = PipelineDescC {
+            id: id as u64,
+            rows,
+            scheme,
+            layout,
+            victim,
+            workers,
+            grain,
+        };
         // SAFETY: forwarded from this function's contract.
         unsafe { run_compiled(&desc, f, ctx) }
     })
@@ -179,7 +202,17 @@ mod tests {
             assert_eq!(stride, 1);
             let output = daphne_vec_alloc(vt, 100, 1, &mut out);
             let mut slots = [data as *mut f64, out.cast::<f64>()];
-            daphne_vec_run(7, 100, 2, -1, -1, 0, 0, Some(double_rows), slots.as_mut_ptr().cast());
+            daphne_vec_run(
+                7,
+                100,
+                2,
+                -1,
+                -1,
+                0,
+                0,
+                Some(double_rows),
+                slots.as_mut_ptr().cast(),
+            );
             let result = (*output).as_matrix().unwrap().get::<f64>(99, 0).unwrap();
             assert_eq!(result, 198.0);
         }
