@@ -56,6 +56,9 @@ macro_rules! blas_gemm {
             ) -> RtResult<DenseMatrix<$t>> {
                 let (m, k) = op_shape(a, trans_a);
                 let n = op_shape(b, trans_b).1;
+                if let Some(product) = matrix_vector(a, trans_a, b, n)? {
+                    return Ok(product);
+                }
                 let mut out = alloc_cells(m, n)?;
                 out.resize(m * n, 0.0);
                 if m > 0 && n > 0 && k > 0 {
@@ -88,6 +91,75 @@ macro_rules! blas_gemm {
             }
         }
     };
+}
+
+/// `op(a) @ x` for a column vector `x` (`n` = 1) in tight loops split over the cores, or
+/// `None` for other shapes. BLAS `?gemm` with one result column runs these memory-bound
+/// products far below the memory bandwidth (and `?gemv` threads a tall `t(A) @ x` poorly):
+/// `A @ x` is one dot product per row of `A`; `t(A) @ x` streams `A` once, each core
+/// accumulating `x[r] * A[r, :]` over its own rows, and the per-core partial sums are added
+/// in core order (so a result depends only on the core count).
+fn matrix_vector<T: Numeric>(
+    a: &DenseMatrix<T>,
+    trans_a: bool,
+    b: &DenseMatrix<T>,
+    n: usize,
+) -> RtResult<Option<DenseMatrix<T>>> {
+    let Some(x) = b.contiguous_values() else {
+        return Ok(None);
+    };
+    if n != 1 || a.rows() == 0 || a.cols() == 0 {
+        return Ok(None);
+    }
+    if !trans_a {
+        let dots = crate::bulk::tabulate(a.rows(), |r| {
+            a.row(r)
+                .iter()
+                .zip(x)
+                .fold(T::ZERO, |acc, (&v, &w)| acc.add(v.mul(w)))
+        })?;
+        return DenseMatrix::from_vec(a.rows(), 1, dots).map(Some);
+    }
+    let (rows, cols) = (a.rows(), a.cols());
+    let threads = if rows * cols >= crate::bulk::PARALLEL_MIN_CELLS {
+        crate::bulk::threads()
+    } else {
+        1
+    };
+    let chunk = rows.div_ceil(threads);
+    let partial = |begin: usize, end: usize| {
+        let mut acc = vec![T::ZERO; cols];
+        for r in begin..end {
+            let w = x[r];
+            for (slot, &v) in acc.iter_mut().zip(a.row(r)) {
+                *slot = slot.add(v.mul(w));
+            }
+        }
+        acc
+    };
+    let partials: Vec<Vec<T>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (begin, end) = ((t * chunk).min(rows), ((t + 1) * chunk).min(rows));
+                let partial = &partial;
+                scope.spawn(move || partial(begin, end))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut out = vec![T::ZERO; cols];
+    for part in &partials {
+        if part.len() != cols {
+            bail!("matmul: a worker thread of t(A) @ x failed");
+        }
+        for (slot, &v) in out.iter_mut().zip(part) {
+            *slot = slot.add(v);
+        }
+    }
+    DenseMatrix::from_vec(cols, 1, out).map(Some)
 }
 
 blas_gemm!(f64, cblas_dgemm);
@@ -472,5 +544,39 @@ mod tests {
         let (v0, v1) = (v.row(0)[0], v.row(1)[0]);
         assert!((2.0 * v0 + v1 - values[0] * v0).abs() < 1e-12);
         assert!(eigen(&dense(2, 2, vec![1.0, 2.0, 3.0, 4.0])).is_err());
+    }
+
+    #[test]
+    fn tall_matrix_vector_products_split_over_cores_match_the_reference() {
+        // Large enough for the parallel path; small integers keep every sum exact.
+        let (k, m) = (40_000, 9);
+        let a: Vec<f64> = (0..k * m).map(|i| (i % 7) as f64 - 3.0).collect();
+        let x: Vec<f64> = (0..k).map(|i| (i % 5) as f64).collect();
+        let at_x = matmul(
+            &dense(k, m, a.clone()),
+            true,
+            &dense(k, 1, x.clone()),
+            false,
+            ValueType::F64,
+        )
+        .unwrap();
+        let at: Vec<f64> = (0..m * k).map(|i| a[(i % k) * m + i / k]).collect();
+        assert_eq!(
+            at_x.dense::<f64>().unwrap().to_vec(),
+            reference(&at, &x, m, k, 1)
+        );
+        let y: Vec<f64> = (0..m).map(|i| i as f64).collect();
+        let a_y = matmul(
+            &dense(k, m, a.clone()),
+            false,
+            &dense(m, 1, y.clone()),
+            false,
+            ValueType::F64,
+        )
+        .unwrap();
+        assert_eq!(
+            a_y.dense::<f64>().unwrap().to_vec(),
+            reference(&a, &y, k, m, 1)
+        );
     }
 }
