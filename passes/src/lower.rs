@@ -24,10 +24,10 @@ use melior::{
 use mlir_sys::MlirValue;
 use std::collections::{BTreeMap, HashMap};
 
-mod ext;
-
 #[path = "lower_pipeline.rs"]
 mod vec_pipeline;
+
+mod ext;
 
 /// Name the script's body gets in the lowered module; `main` becomes the C entry point.
 pub const SCRIPT_MAIN: &str = "daphne_script_main";

@@ -67,7 +67,11 @@ impl Frame {
         let columns = picks.iter().map(|&i| self.columns[i].clone()).collect();
         let labels: Vec<String> = picks.iter().map(|&i| self.labels[i].clone()).collect();
         check_unique(&labels)?;
-        Ok(Self { rows: self.rows, columns, labels })
+        Ok(Self {
+            rows: self.rows,
+            columns,
+            labels,
+        })
     }
 
     /// The number of rows.

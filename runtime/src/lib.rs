@@ -60,8 +60,8 @@ pub mod output;
 mod pool;
 pub mod print;
 pub mod random;
-pub mod stats;
 pub mod sched;
+pub mod stats;
 
 pub use daphne_kernel as kernel_abi;
 pub use dense::DenseMatrix;

@@ -21,7 +21,10 @@ pub fn now() -> i64 {
 pub fn record(kernel: &str, location: &str, start: i64) {
     let elapsed = (now() - start).max(0) as u128;
     let mut stats = STATS.lock().unwrap_or_else(|e| e.into_inner());
-    let entry = stats.get_or_insert_with(HashMap::new).entry((kernel.to_string(), location.to_string())).or_insert((0, 0));
+    let entry = stats
+        .get_or_insert_with(HashMap::new)
+        .entry((kernel.to_string(), location.to_string()))
+        .or_insert((0, 0));
     entry.0 += elapsed;
     entry.1 += 1;
 }
@@ -32,7 +35,10 @@ pub fn table() -> Option<String> {
     let stats = stats.as_ref()?;
     let mut rows: Vec<_> = stats.iter().collect();
     rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(b.0)));
-    let mut out = format!("{:>4}  {:<24} {:>12} {:>8} {:>12}  {}\n", "#", "Operator Name", "Time(s)", "Count", "Avg(s)", "File:Line:Column");
+    let mut out = format!(
+        "{:>4}  {:<24} {:>12} {:>8} {:>12}  {}\n",
+        "#", "Operator Name", "Time(s)", "Count", "Avg(s)", "File:Line:Column"
+    );
     for (i, ((kernel, location), (total, count))) in rows.into_iter().enumerate() {
         let secs = *total as f64 / 1e9;
         out.push_str(&format!(
@@ -60,7 +66,10 @@ mod tests {
         record("sum_all", "s.daphne:2:7", t);
         let table = table().expect("recorded");
         assert!(table.contains("Operator Name"));
-        let line = table.lines().find(|l| l.contains("ew_binary_mm")).expect("row");
+        let line = table
+            .lines()
+            .find(|l| l.contains("ew_binary_mm"))
+            .expect("row");
         assert!(line.split_whitespace().any(|w| w == "2"), "{line}");
         assert!(table.contains("s.daphne:2:7"));
     }

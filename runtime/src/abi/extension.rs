@@ -42,7 +42,8 @@ fn view(matrix: &Matrix) -> RtResult<View> {
     if matrix.value_type() == ValueType::STR {
         bail!("extension kernels cannot take string matrices");
     }
-    let (values, row_skip) = dispatch_matrix!(matrix, dense => (dense.data_ptr() as *mut c_void, dense.row_stride()));
+    let (values, row_skip) =
+        dispatch_matrix!(matrix, dense => (dense.data_ptr() as *mut c_void, dense.row_stride()));
     Ok(View {
         value_type: matrix.value_type() as i32,
         num_rows: matrix.rows() as i64,
@@ -65,15 +66,33 @@ fn zeroed(vt: ValueType, rows: usize, cols: usize) -> RtResult<(Matrix, *mut c_v
     }, STR => bail!("extension kernels cannot allocate string matrices"))
 }
 
-unsafe extern "C" fn alloc_dense(ctx: *mut Context, value_type: i32, rows: i64, cols: i64) -> *mut View {
+unsafe extern "C" fn alloc_dense(
+    ctx: *mut Context,
+    value_type: i32,
+    rows: i64,
+    cols: i64,
+) -> *mut View {
     // SAFETY: the kernel passes back the context it was given.
-    let Ok(call) = (unsafe { call(ctx) }) else { return std::ptr::null_mut() };
+    let Ok(call) = (unsafe { call(ctx) }) else {
+        return std::ptr::null_mut();
+    };
     let made = ValueType::from_code(value_type)
-        .ok_or_else(|| RuntimeError::new(format!("alloc_dense: unknown value type code {value_type}")))
+        .ok_or_else(|| {
+            RuntimeError::new(format!("alloc_dense: unknown value type code {value_type}"))
+        })
         .and_then(|vt| {
-            let (r, c) = (super::to_index(rows, "number of rows")?, super::to_index(cols, "number of columns")?);
+            let (r, c) = (
+                super::to_index(rows, "number of rows")?,
+                super::to_index(cols, "number of columns")?,
+            );
             let (matrix, values) = zeroed(vt, r, c)?;
-            Ok((View { values, ..view(&matrix)? }, matrix))
+            Ok((
+                View {
+                    values,
+                    ..view(&matrix)?
+                },
+                matrix,
+            ))
         });
     match made {
         Ok((v, matrix)) => {
@@ -91,12 +110,16 @@ unsafe extern "C" fn alloc_dense(ctx: *mut Context, value_type: i32, rows: i64, 
 
 unsafe extern "C" fn set_error(ctx: *mut Context, message: *const c_char) {
     // SAFETY: the kernel passes back the context it was given.
-    let Ok(call) = (unsafe { call(ctx) }) else { return };
+    let Ok(call) = (unsafe { call(ctx) }) else {
+        return;
+    };
     let text = if message.is_null() {
         "(no message)".to_owned()
     } else {
         // SAFETY: a non-null message is NUL-terminated by the ABI's contract.
-        unsafe { CStr::from_ptr(message) }.to_string_lossy().into_owned()
+        unsafe { CStr::from_ptr(message) }
+            .to_string_lossy()
+            .into_owned()
     };
     call.error.get_or_insert(text);
 }
@@ -108,7 +131,11 @@ pub extern "C" fn daphne_ext_begin() -> *mut Context {
     ffi_guard(|| {
         crate::output::flush().map_err(|e| RuntimeError::new(format!("flushing output: {e}")))?;
         let call = Box::new(Call {
-            ctx: Context { abi_version: ABI_VERSION, alloc_dense, set_error },
+            ctx: Context {
+                abi_version: ABI_VERSION,
+                alloc_dense,
+                set_error,
+            },
             error: None,
             args: Vec::new(),
             allocated: Vec::new(),
@@ -159,20 +186,34 @@ pub unsafe extern "C" fn daphne_ext_check(ctx: *mut Context, kernel: *const c_ch
 /// # Safety
 /// `ctx` came from [`daphne_ext_begin`]; `kernel` is a NUL-terminated name.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_ext_result(ctx: *mut Context, result: *mut View, vt: i32, kernel: *const c_char) -> *mut Object {
+pub unsafe extern "C" fn daphne_ext_result(
+    ctx: *mut Context,
+    result: *mut View,
+    vt: i32,
+    kernel: *const c_char,
+) -> *mut Object {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let (call, name) = unsafe { (call(ctx)?, borrow_str(kernel)?) };
         if result.is_null() {
             bail!("kernel {name} returned no matrix");
         }
-        let Some(k) = call.allocated.iter().position(|(v, _)| std::ptr::eq(&**v, result)) else {
-            bail!("kernel {name} returned a matrix it did not allocate with alloc_dense (or returned it twice)");
+        let Some(k) = call
+            .allocated
+            .iter()
+            .position(|(v, _)| std::ptr::eq(&**v, result))
+        else {
+            bail!(
+                "kernel {name} returned a matrix it did not allocate with alloc_dense (or returned it twice)"
+            );
         };
         let (_, matrix) = call.allocated.swap_remove(k);
         if matrix.value_type() as i32 != vt {
             let want = ValueType::from_code(vt).map_or("?", |t| t.cpp_name());
-            bail!("kernel {name} returned a DenseMatrix<{}> where DenseMatrix<{want}> is declared", matrix.value_type().cpp_name());
+            bail!(
+                "kernel {name} returned a DenseMatrix<{}> where DenseMatrix<{want}> is declared",
+                matrix.value_type().cpp_name()
+            );
         }
         Ok(new_handle(matrix))
     })

@@ -3,10 +3,10 @@
 use std::ffi::c_char;
 
 use super::{borrow_str, ffi_guard, new_handle, to_index};
+use crate::csr;
 use crate::dense::{DenseMatrix, alloc_cells};
 use crate::element::ScalarRef;
 use crate::error::RtResult;
-use crate::csr;
 use crate::kernels::{generation, rand};
 use crate::matrix::Matrix;
 use crate::object::Object;
@@ -214,7 +214,14 @@ pub extern "C" fn daphne_rand_csr_f64(
     sparsity: f64,
     seed: i64,
 ) -> *mut Object {
-    random(csr::rand_csr, vt, (rows, cols), (ScalarRef::Float(min), ScalarRef::Float(max)), sparsity, seed)
+    random(
+        csr::rand_csr,
+        vt,
+        (rows, cols),
+        (ScalarRef::Float(min), ScalarRef::Float(max)),
+        sparsity,
+        seed,
+    )
 }
 
 /// `rand(…)` with a CSR result and `i64` carriers (see [`daphne_rand_csr_f64`]).
@@ -228,7 +235,14 @@ pub extern "C" fn daphne_rand_csr_i64(
     sparsity: f64,
     seed: i64,
 ) -> *mut Object {
-    random(csr::rand_csr, vt, (rows, cols), (ScalarRef::Int(min), ScalarRef::Int(max)), sparsity, seed)
+    random(
+        csr::rand_csr,
+        vt,
+        (rows, cols),
+        (ScalarRef::Int(min), ScalarRef::Int(max)),
+        sparsity,
+        seed,
+    )
 }
 
 /// A value type whose cells compiled code stores as plain bytes in native byte order.

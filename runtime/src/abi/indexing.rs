@@ -51,7 +51,9 @@ pub unsafe extern "C" fn daphne_extract_rows(
         // SAFETY: forwarded from this function's contract.
         let positions = unsafe { borrow_matrix(positions) }?;
         // SAFETY: as above.
-        rows_of(unsafe { borrow_object(arg) }?, |m| indexing::extract(m, Axis::Rows, positions))
+        rows_of(unsafe { borrow_object(arg) }?, |m| {
+            indexing::extract(m, Axis::Rows, positions)
+        })
     })
 }
 
@@ -59,7 +61,11 @@ pub unsafe extern "C" fn daphne_extract_rows(
 fn rows_of(arg: &Object, select: impl Fn(&Matrix) -> RtResult<Matrix>) -> RtResult<*mut Object> {
     match arg.data() {
         Data::Frame(frame) => {
-            let columns = frame.columns().iter().map(&select).collect::<RtResult<Vec<_>>>()?;
+            let columns = frame
+                .columns()
+                .iter()
+                .map(&select)
+                .collect::<RtResult<Vec<_>>>()?;
             Frame::new(columns, Some(frame.labels().to_vec())).map(new_handle)
         }
         _ => select(arg.as_matrix()?).map(new_handle),
@@ -85,7 +91,8 @@ pub unsafe extern "C" fn daphne_extract_cols(
                 crate::kernels::frame_ops::select_columns(frame, &picks).map(new_handle)
             }
             // SAFETY: as above.
-            _ => indexing::extract(unsafe { borrow_matrix(arg) }?, Axis::Cols, positions).map(new_handle),
+            _ => indexing::extract(unsafe { borrow_matrix(arg) }?, Axis::Cols, positions)
+                .map(new_handle),
         }
     })
 }
@@ -100,7 +107,9 @@ pub unsafe extern "C" fn daphne_filter_rows(arg: *mut Object, bits: *mut Object)
         // SAFETY: forwarded from this function's contract.
         let bits = unsafe { borrow_matrix(bits) }?;
         // SAFETY: as above.
-        rows_of(unsafe { borrow_object(arg) }?, |m| indexing::filter(m, Axis::Rows, bits))
+        rows_of(unsafe { borrow_object(arg) }?, |m| {
+            indexing::filter(m, Axis::Rows, bits)
+        })
     })
 }
 

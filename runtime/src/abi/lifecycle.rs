@@ -24,11 +24,18 @@ pub extern "C" fn daphne_runtime_init() {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn daphne_runtime_init_with(sched_defaults: *const c_char) {
     // SAFETY: forwarded from this function's contract.
-    init(unsafe { borrow_str(sched_defaults) }.map(|s| s.into_owned()).as_deref().map_err(|e| e.to_string()))
+    init(
+        unsafe { borrow_str(sched_defaults) }
+            .map(|s| s.into_owned())
+            .as_deref()
+            .map_err(|e| e.to_string()),
+    )
 }
 
 fn init(sched_defaults: Result<&str, String>) {
-    if let Err(error) = sched_defaults.and_then(|d| crate::sched::init_with_defaults(d).map_err(|e| e.to_string())) {
+    if let Err(error) =
+        sched_defaults.and_then(|d| crate::sched::init_with_defaults(d).map_err(|e| e.to_string()))
+    {
         eprintln!("error: {error}");
         std::process::exit(1);
     }
@@ -60,7 +67,11 @@ pub extern "C" fn daphne_stat_start() -> i64 {
 /// # Safety
 /// `kernel` and `location` are NUL-terminated strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn daphne_stat_record(kernel: *const c_char, location: *const c_char, start: i64) {
+pub unsafe extern "C" fn daphne_stat_record(
+    kernel: *const c_char,
+    location: *const c_char,
+    start: i64,
+) {
     ffi_guard(|| {
         // SAFETY: forwarded from this function's contract.
         let (kernel, location) = unsafe { (borrow_str(kernel)?, borrow_str(location)?) };

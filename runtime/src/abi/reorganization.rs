@@ -3,10 +3,10 @@
 use std::ffi::c_char;
 
 use super::{borrow_matrix, borrow_object, ffi_guard, leak_str, new_handle, to_index};
+use crate::csr::CsrMatrix;
 use crate::element::Element;
 use crate::error::RtResult;
 use crate::kernels::{reorganization, sparse};
-use crate::csr::CsrMatrix;
 use crate::object::{Data, Object};
 use crate::value_type::ValueType;
 
@@ -27,7 +27,11 @@ pub unsafe extern "C" fn daphne_reshape(arg: *mut Object, rows: i64, cols: i64) 
         );
         let reshaped = reorganization::reshape(arg, rows, cols)?;
         // A CSR matrix stays CSR, as in DAPHNE.
-        if sparse { CsrMatrix::from_dense(&reshaped).map(new_handle) } else { Ok(new_handle(reshaped)) }
+        if sparse {
+            CsrMatrix::from_dense(&reshaped).map(new_handle)
+        } else {
+            Ok(new_handle(reshaped))
+        }
     })
 }
 

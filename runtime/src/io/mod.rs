@@ -183,7 +183,11 @@ mod tests {
             .unwrap(),
         );
         for ext in ["csv", "parquet"] {
-            let path = dir.path().join(format!("s.{ext}")).to_string_lossy().into_owned();
+            let path = dir
+                .path()
+                .join(format!("s.{ext}"))
+                .to_string_lossy()
+                .into_owned();
             write(&Object::from(strings.clone()), &path).unwrap();
             assert_eq!(
                 read_matrix(&path)
@@ -207,18 +211,28 @@ mod tests {
         )
         .unwrap();
         for ext in ["csv", "parquet"] {
-            let path = dir.path().join(format!("f.{ext}")).to_string_lossy().into_owned();
+            let path = dir
+                .path()
+                .join(format!("f.{ext}"))
+                .to_string_lossy()
+                .into_owned();
             write(&Object::from(frame.clone()), &path).unwrap();
             let back = read_frame(&path).unwrap();
             assert_eq!(back.type_name(), "Frame(2x2, [a:int64_t, b:std::string])");
             assert_eq!(back.columns()[0].dense::<i64>().unwrap().to_vec(), [1, -2]);
-            assert_eq!(back.columns()[1].dense::<String>().unwrap().to_vec(), ["x", ""]);
+            assert_eq!(
+                back.columns()[1].dense::<String>().unwrap().to_vec(),
+                ["x", ""]
+            );
         }
         // A CSR matrix keeps its representation in .dbdf files.
         let sparse = crate::csr::CsrMatrix::from_dense(&m).unwrap();
         let path = dir.path().join("c.dbdf").to_string_lossy().into_owned();
         write(&Object::from(sparse), &path).unwrap();
-        assert_eq!(read_matrix(&path).unwrap().type_name(), "CSRMatrix(2x3, double)");
+        assert_eq!(
+            read_matrix(&path).unwrap().type_name(),
+            "CSRMatrix(2x3, double)"
+        );
         assert!(
             fs::read_dir(dir.path()).unwrap().all(|e| !e
                 .unwrap()
@@ -235,10 +249,24 @@ mod tests {
         // A Parquet file with a .meta file but no data, and one that is not Parquet.
         let dir = temp_dir();
         let path = dir.path().join("p.parquet").to_string_lossy().into_owned();
-        fs::write(format!("{path}.meta"), r#"{"numRows":1,"numCols":1,"valueType":"f64"}"#).unwrap();
-        assert!(read_matrix(&path).unwrap_err().message().contains("p.parquet"));
+        fs::write(
+            format!("{path}.meta"),
+            r#"{"numRows":1,"numCols":1,"valueType":"f64"}"#,
+        )
+        .unwrap();
+        assert!(
+            read_matrix(&path)
+                .unwrap_err()
+                .message()
+                .contains("p.parquet")
+        );
         fs::write(&path, "not parquet").unwrap();
-        assert!(read_matrix(&path).unwrap_err().message().contains("p.parquet"));
+        assert!(
+            read_matrix(&path)
+                .unwrap_err()
+                .message()
+                .contains("p.parquet")
+        );
         assert!(
             read_matrix("x.foo")
                 .unwrap_err()

@@ -52,7 +52,10 @@ pub fn column_by_label(frame: &Frame, label: &str) -> RtResult<Frame> {
 /// column is selected).
 pub fn select_columns(frame: &Frame, indexes: &[usize]) -> RtResult<Frame> {
     if let Some(&i) = indexes.iter().find(|&&i| i >= frame.cols()) {
-        bail!("column {i} is out of bounds for a frame with {} columns", frame.cols());
+        bail!(
+            "column {i} is out of bounds for a frame with {} columns",
+            frame.cols()
+        );
     }
     frame.select_columns(indexes)
 }

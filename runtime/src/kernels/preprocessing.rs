@@ -105,7 +105,8 @@ pub fn one_hot(arg: &Matrix, info: &Matrix) -> RtResult<Matrix> {
 /// the column, 1 for the second, and so on (an si64 matrix).
 fn string_codes(arg: &Matrix) -> RtResult<Matrix> {
     let dense = arg.to_dense::<String>()?;
-    let mut dictionaries: Vec<std::collections::HashMap<&str, i64>> = vec![Default::default(); dense.cols()];
+    let mut dictionaries: Vec<std::collections::HashMap<&str, i64>> =
+        vec![Default::default(); dense.cols()];
     let mut codes = alloc_cells(dense.rows(), dense.cols())?;
     for row in dense.row_iter() {
         for (value, dict) in row.iter().zip(dictionaries.iter_mut()) {
@@ -113,7 +114,11 @@ fn string_codes(arg: &Matrix) -> RtResult<Matrix> {
             codes.push(*dict.entry(value.as_str()).or_insert(next));
         }
     }
-    Ok(Matrix::from(DenseMatrix::from_vec(dense.rows(), dense.cols(), codes)?))
+    Ok(Matrix::from(DenseMatrix::from_vec(
+        dense.rows(),
+        dense.cols(),
+        codes,
+    )?))
 }
 
 /// The one-hot encoding of a numeric matrix (see [`one_hot`]).
