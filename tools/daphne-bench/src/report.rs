@@ -426,6 +426,19 @@ pub fn write(ctx: &Context, outcomes: &[Outcome], studies: &[Study]) -> Result<(
         );
     }
 
+    let over = outcomes.iter().any(|o| {
+        [&o.daphne, &o.numpy]
+            .iter()
+            .any(|side| share(side, o.workload.work, l).is_some_and(|p| p > 100.0))
+    });
+    if over {
+        let _ = writeln!(
+            r,
+            "\nShares above 100% mean the machine ran faster during that workload than during both \
+             limit measurements: on a shared virtual machine the CPU's speed varies over time \
+             (other tenants, CPU steal), so the shares are only indicative there."
+        );
+    }
     let _ = writeln!(r, "\n### Below target\n");
     let mut any = false;
     for o in outcomes {
