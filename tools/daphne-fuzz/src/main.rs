@@ -94,7 +94,7 @@ fn mutate(rng: &mut fastrand::Rng, base: &str, other: &str) -> String {
 
 fn run_one(input: &str) {
     if let Ok(script) = daphne_syntax::parse(input) {
-        let options = daphne_sema::Options { args: [("n".to_string(), "3".to_string())].into(), select_matrix_repr: true };
+        let options = daphne_sema::Options { args: [("n".to_string(), "3".to_string())].into(), select_matrix_repr: true, ..Default::default() };
         let _ = daphne_sema::analyze(&script, &options);
     }
 }
