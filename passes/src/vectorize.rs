@@ -325,6 +325,13 @@ fn form(b: Blk, next_id: &mut i64, config: Option<&daphne_rt::sched::SchedConfig
             if group.shape != f.shape || group.vt != f.vt {
                 return false;
             }
+            // An aggregation's result is complete only after the whole pipeline ran: a reader
+            // of it (e.g. `X - mean(X, 1)`) must not join the pipeline that computes it.
+            if op.operands().into_iter().any(|v| {
+                v.def().is_some_and(|d| group.ops.contains(&d) && matches!(classify_member(d), Some(Member::Agg(..))))
+            }) {
+                return false;
+            }
             // A transpose reads its operand at other cells: never from the same pipeline.
             if f.member == Member::Transpose && op.operand(0).def().is_some_and(|d| group.ops.contains(&d)) {
                 return false;
