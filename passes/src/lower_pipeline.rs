@@ -521,7 +521,26 @@ impl<'c> Lowerer<'c> {
         let i64t = self.i(64);
         let rows_aggs: Vec<usize> = (0..ms.len()).filter(|&j| matches!(ms[j].member, Member::Agg(_, Axis::Row))).collect();
         let n_all = init.len();
-        self.for_loop(block, loc, rb, re, one, init, &mut |l, b, r, accs| {
+        let unrolled = views.ncols <= UNROLL_COLS;
+        // Unrolled, the column aggregations accumulate in registers carried by the row loop
+        // (one per aggregation and column) and reach the worker's partial once per chunk.
+        let col_aggs: Vec<(usize, Agg)> = if unrolled {
+            ms.iter().enumerate().filter_map(|(j, m)| match m.member {
+                Member::Agg(agg, Axis::Col) => Some((j, agg)),
+                _ => None,
+            }).collect()
+        } else {
+            Vec::new()
+        };
+        let mut outer_init = init.to_vec();
+        for &(_, agg) in &col_aggs {
+            for _ in 0..views.ncols {
+                outer_init.push(self.identity_value(block, loc, agg, vt));
+            }
+        }
+        let res = self.for_loop(block, loc, rb, re, one, &outer_init, &mut |l, b, r, carried| {
+            let (accs, col_accs) = carried.split_at(n_all);
+            let mut col_accs = col_accs.to_vec();
             let zero = l.i64c(b, loc, 0);
             let mut inner_init = accs.to_vec();
             for &j in &rows_aggs {
@@ -529,20 +548,25 @@ impl<'c> Lowerer<'c> {
                 inner_init.push(l.identity_value(b, loc, agg, vt));
             }
             let row_start = l.emit(b, "arith.muli", loc, &[r, cols], i64t);
-            let out = if views.ncols <= UNROLL_COLS {
+            let out = if unrolled {
                 // Few columns: unrolled, each row aggregation reduced as a balanced tree (a
                 // chain of dependent adds per row would bound the loop by add latency).
                 let mut all = accs.to_vec();
                 let mut per_col: Vec<Vec<MlirValue>> = vec![Vec::new(); rows_aggs.len()];
                 for c in 0..views.ncols {
-                    let c = l.i64c(b, loc, c);
-                    let out_idx = l.emit(b, "arith.addi", loc, &[row_start, c], i64t);
+                    let ci = l.i64c(b, loc, c);
+                    let out_idx = l.emit(b, "arith.addi", loc, &[row_start, ci], i64t);
                     let mut a = all.clone();
                     a.extend_from_slice(&inner_init[n_all..]);
-                    let res = l.cells(b, loc, ms, views, vt, Some((r, c)), out_idx, out_idx, &a, true)?;
+                    let res = l.cells(b, loc, ms, views, vt, Some((r, ci)), out_idx, out_idx, &a, true)?;
                     all = res[..n_all].to_vec();
-                    for (k, v) in res[n_all..].iter().enumerate() {
+                    let (row_vals, col_vals) = res[n_all..].split_at(rows_aggs.len());
+                    for (k, v) in row_vals.iter().enumerate() {
                         per_col[k].push(*v);
+                    }
+                    for (k, (&x, &(_, agg))) in col_vals.iter().zip(&col_aggs).enumerate() {
+                        let slot = k * views.ncols as usize + c as usize;
+                        col_accs[slot] = l.fold(b, loc, agg, vt, col_accs[slot], x);
                     }
                 }
                 for (k, &j) in rows_aggs.iter().enumerate() {
@@ -573,14 +597,28 @@ impl<'c> Lowerer<'c> {
                 }
                 l.store(b, loc, v, views.outs[&j], r);
             }
-            Ok(out[..n_all].to_vec())
-        })
+            let mut next = out[..n_all].to_vec();
+            next.extend(col_accs);
+            Ok(next)
+        })?;
+        let w_row = self.emit(block, "arith.muli", loc, &[views.worker, views.cols], i64t);
+        for (k, &(j, agg)) in col_aggs.iter().enumerate() {
+            for c in 0..views.ncols {
+                let ci = self.i64c(block, loc, c);
+                let idx = self.emit(block, "arith.addi", loc, &[w_row, ci], i64t);
+                let old = self.load(block, loc, views.outs[&j], idx, ty);
+                let new = self.fold(block, loc, agg, vt, old, res[n_all + k * views.ncols as usize + c as usize]);
+                self.store(block, loc, new, views.outs[&j], idx);
+            }
+        }
+        Ok(res[..n_all].to_vec())
     }
 
     /// Computes every member at one cell: flat index `flat` (contiguous inputs) or row and
     /// column `rc`; `out_idx` is the cell's index in the outputs. Takes and returns the
     /// accumulators (full aggregations, then row aggregations); with `raw_rows`, the row
-    /// aggregations' entries are the cell's values instead (reduced by the caller).
+    /// aggregations' entries are the cell's values instead and the column aggregations' cell
+    /// values follow them (both reduced by the caller).
     #[allow(clippy::too_many_arguments)]
     fn cells(
         &mut self,
@@ -661,6 +699,7 @@ impl<'c> Lowerer<'c> {
                     accs[k_row] = if raw_rows { x } else { self.fold(b, loc, agg, vt, accs[k_row], x) };
                     k_row += 1;
                 }
+                Member::Agg(_, Axis::Col) if raw_rows => accs.push(x),
                 Member::Agg(agg, Axis::Col) => {
                     let (_, c) = rc.expect("column aggregations run in the nest");
                     let p = views.outs[&j];

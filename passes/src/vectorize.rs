@@ -7,6 +7,8 @@
 //!   (or a scalar) and a right operand that is `R`×`C`, a 1×`C` row, an `R`×1 column, 1×1 or a
 //!   scalar (DAPHNE's broadcasting); integer `/ % ^ log` and f32 `^ log` stay kernels (their
 //!   kernels differ from scalar code on zero divisors and rounding);
+//! - outer ops (`outerAdd(x, y)` …) of an `R`×1 column and a 1×`C` row, the same binary ops
+//!   with both operands broadcast;
 //! - `t(X)` of a `C`×`R` matrix, read in place by the ops it feeds (a pipeline of transposes
 //!   only is left to the cache-blocked kernel);
 //! - `sum`, `min`, `max`, `mean` over all cells (a scalar), per row (`R`×1) or per column
@@ -218,7 +220,7 @@ pub fn classify_tagged(op: Op) -> Option<Fusible> {
         let int_ok = INT_UNARY.contains(&name.as_str()) || matches!(vt, Scalar::Float(_));
         return (int_ok && matrix_of(arg) == Some(vt) && shape(arg) == Some(out)).then_some(Fusible { member: Member::Unary, shape: out, vt });
     }
-    let bop = binary_op(&name)?;
+    let bop = member_binary_op(&name)?;
     use BinaryOp as B;
     let excluded = match vt {
         Scalar::Float(32) => matches!(bop, B::POW | B::LOG),
@@ -229,6 +231,11 @@ pub fn classify_tagged(op: Op) -> Option<Fusible> {
         return None;
     }
     let (lhs, rhs) = (op.operand(0), op.operand(1));
+    if name.starts_with("outer_") {
+        // `outer<Op>(x, y)`: an R×1 column against a 1×C row, both broadcast over the cells.
+        let ok = matrix_of(lhs) == Some(vt) && matrix_of(rhs) == Some(vt) && shape(lhs) == Some((out.0, 1)) && shape(rhs) == Some((1, out.1));
+        return ok.then_some(Fusible { member: Member::Binary(bop), shape: out, vt });
+    }
     let lhs_ok = scalar_ok(lhs) || (matrix_of(lhs) == Some(vt) && shape(lhs) == Some(out));
     let rhs_ok = if scalar_ok(lhs) {
         matrix_of(rhs) == Some(vt) && shape(rhs) == Some(out)
@@ -369,7 +376,15 @@ fn classify_member(op: Op) -> Option<Member> {
     if name == "transpose" {
         return Some(Member::Transpose);
     }
-    Some(binary_op(&name).map_or(Member::Unary, Member::Binary))
+    Some(member_binary_op(&name).map_or(Member::Unary, Member::Binary))
+}
+
+/// The binary op of an element-wise (`ew_add`) or outer (`outer_add`) op name.
+fn member_binary_op(name: &str) -> Option<BinaryOp> {
+    match name.strip_prefix("outer_") {
+        Some(op) => binary_op(&format!("ew_{op}")),
+        None => binary_op(name),
+    }
 }
 
 /// Makes a group's members contiguous, tags them and inserts the marker.
