@@ -129,8 +129,7 @@ fn matrix_vector<T: Numeric>(
     let chunk = rows.div_ceil(threads);
     let partial = |begin: usize, end: usize| {
         let mut acc = vec![T::ZERO; cols];
-        for r in begin..end {
-            let w = x[r];
+        for (r, &w) in x.iter().enumerate().take(end).skip(begin) {
             for (slot, &v) in acc.iter_mut().zip(a.row(r)) {
                 *slot = slot.add(v.mul(w));
             }
