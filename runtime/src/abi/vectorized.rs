@@ -86,13 +86,24 @@ pub unsafe extern "C" fn daphne_vec_alloc(
 }
 
 /// A zero-filled matrix and the address of its cells (taken before the buffer is shared). The
-/// cells come from `calloc`, so large outputs cost no zero-filling pass: fresh pages are zero.
+/// cells come from the pool of freed buffers (zeroed in place) or else from `calloc`, so
+/// fresh large outputs cost no zero-filling pass: fresh pages are zero.
 fn zeroed<T: Element>(rows: usize, cols: usize) -> RtResult<(Matrix, *mut u8)> {
     let Some(n) = rows.checked_mul(cols) else {
         bail!("cannot allocate a {rows}x{cols} matrix: too many cells");
     };
     let mut cells: Vec<T> = if n == 0 || std::mem::size_of::<T>() == 0 {
         Vec::new()
+    } else if let Some(mut warm) = crate::pool::take::<T>(n) {
+        // A freed buffer of the same size: its pages are mapped already, so zeroing it in
+        // place is cheaper than faulting in (kernel-zeroed) fresh ones.
+        // SAFETY: the buffer has capacity `n`; all-zero bytes are a valid value of every
+        // numeric element type (the only types `daphne_vec_alloc` asks for).
+        unsafe {
+            std::ptr::write_bytes(warm.as_mut_ptr(), 0, n);
+            warm.set_len(n);
+        }
+        warm
     } else {
         let Ok(layout) = std::alloc::Layout::array::<T>(n) else {
             bail!("cannot allocate a {rows}x{cols} matrix: too many cells");
