@@ -375,22 +375,7 @@ pub fn builtin_type_name(k: Kind) -> String {
     }
 }
 
-/// DAPHNE's mnemonic of a daphne-dialect op name: `sum_all` → `sumAll`.
-pub fn mnemonic(op_name: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in op_name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub use daphne_sema::mnemonic;
 
 #[cfg(test)]
 mod tests {

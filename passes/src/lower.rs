@@ -1055,9 +1055,8 @@ impl<'c> Lowerer<'c> {
         (self.i64c(block, loc, values.len() as i64), buf)
     }
 
-    /// The address of element `k` of the array of `elem` at `base`.
-    fn element_address(&self, block: &Block<'c>, loc: Location<'c>, base: MlirValue, k: usize, elem: Type<'c>) -> MlirValue {
-        let idx = self.i64c(block, loc, k as i64);
+    /// The address of cell `idx` (i64) of the array of `elem` at `base`.
+    fn cell_address(&self, block: &Block<'c>, loc: Location<'c>, base: MlirValue, idx: MlirValue, elem: Type<'c>) -> MlirValue {
         let gep = OperationBuilder::new("llvm.getelementptr", loc)
             .add_operands(&[val(base), val(idx)])
             .add_attributes(&[
@@ -1068,6 +1067,12 @@ impl<'c> Lowerer<'c> {
             .build()
             .expect("gep");
         self.push(block, gep)[0]
+    }
+
+    /// The address of element `k` of the array of `elem` at `base`.
+    fn element_address(&self, block: &Block<'c>, loc: Location<'c>, base: MlirValue, k: usize, elem: Type<'c>) -> MlirValue {
+        let idx = self.i64c(block, loc, k as i64);
+        self.cell_address(block, loc, base, idx, elem)
     }
 
     /// A 1x1 matrix of value type `to` holding the scalar `v` of type `from`.

@@ -326,20 +326,6 @@ impl<'c> Lowerer<'c> {
         }
     }
 
-    /// The address of cell `idx` (i64) of the array of `elem` at `base`.
-    fn cell_address(&self, block: &Block<'c>, loc: Location<'c>, base: MlirValue, idx: MlirValue, elem: Type<'c>) -> MlirValue {
-        let gep = OperationBuilder::new("llvm.getelementptr", loc)
-            .add_operands(&[val(base), val(idx)])
-            .add_attributes(&[
-                (Identifier::new(self.context, "rawConstantIndices"), Attribute::parse(self.context, "array<i32: -2147483648>").expect("indices")),
-                (Identifier::new(self.context, "elem_type"), TypeAttribute::new(elem).into()),
-            ])
-            .add_results(&[self.ptr()])
-            .build()
-            .expect("gep");
-        self.push(block, gep)[0]
-    }
-
     fn load(&self, block: &Block<'c>, loc: Location<'c>, base: MlirValue, idx: MlirValue, ty: Type<'c>) -> MlirValue {
         let p = self.cell_address(block, loc, base, idx, ty);
         self.emit(block, "llvm.load", loc, &[p], ty)

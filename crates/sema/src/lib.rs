@@ -555,9 +555,14 @@ impl Analyzer<'_> {
 
 /// DAPHNE's name of an operation (`sum_all` → `sumAll`), the stem of its kernels' names.
 fn daphne_op_name(op: Op) -> String {
+    mnemonic(op.mlir_name())
+}
+
+/// DAPHNE's mnemonic of a daphne-dialect op name: `sum_all` → `sumAll`.
+pub fn mnemonic(op_name: &str) -> String {
     let mut out = String::new();
     let mut upper = false;
-    for c in op.mlir_name().chars() {
+    for c in op_name.chars() {
         if c == '_' {
             upper = true;
         } else if upper {
